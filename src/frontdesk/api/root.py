@@ -1,0 +1,72 @@
+"""The REST API v1: one NinjaAPI, the app routers, and one error shape for everything.
+
+Every error is JSON `{code, message, details}` with a 4xx status; bad input is never a 500.
+"""
+
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from frontdesk import __version__
+from frontdesk.accounts.api import router as accounts_router
+from frontdesk.api.auth import ActiveSessionAuth, TokenAuth
+from frontdesk.core.errors import DomainError
+from frontdesk.customers.api import router as customers_router
+from frontdesk.tickets.api import catalog_router
+from frontdesk.tickets.api import router as tickets_router
+
+api = NinjaAPI(
+    title="Frontdesk API",
+    version=__version__,
+    description="The Frontdesk help desk. Authenticate with `Authorization: Bearer <token>` "
+    "(create one with `frontdesk token create`) or a browser session with CSRF.",
+    auth=[TokenAuth(), ActiveSessionAuth()],
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("", tickets_router)
+api.add_router("", catalog_router)
+api.add_router("", accounts_router)
+api.add_router("", customers_router)
+
+
+def error(status: int, code: str, message: str, details: Any = None) -> HttpResponse:
+    body = {"code": code, "message": message, "details": details}
+    return HttpResponse(
+        json.dumps(body, default=str), status=status, content_type="application/json"
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error(exc.http_status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return error(422, "validation_error", "The request is not valid.", exc.errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return error(422, "validation_error", "The request is not valid.", exc.messages)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error(401, "unauthenticated", "Sign in or send a valid API token.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error(404, "not_found", "Not found.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error(exc.status_code, "http_error", str(exc))

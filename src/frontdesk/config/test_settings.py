@@ -1,0 +1,18 @@
+"""Test settings: fast hashing, in-memory mail, tasks run at once.
+
+`FRONTDESK_TEST_DATABASE_URL` points the same suite at PostgreSQL.
+"""
+
+import os
+
+from frontdesk.config.settings import *  # noqa: F403
+from frontdesk.config.settings import database_config
+
+if test_url := os.environ.get("FRONTDESK_TEST_DATABASE_URL"):
+    DATABASES = {"default": database_config(test_url)}
+else:
+    DATABASES = {"default": database_config("sqlite:///:memory:")}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from frontdesk.api.root import api
+from frontdesk.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,96 @@
+"""Building blocks shared by the ticket actions (not used outside `tickets.actions`)."""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from frontdesk.accounts.models import User
+from frontdesk.core.errors import Conflict, Invalid
+from frontdesk.tickets.choices import StatusCategory
+from frontdesk.tickets.errors import TicketErrorCode
+from frontdesk.tickets.events import FieldChange
+from frontdesk.tickets.fields import FieldSpec
+from frontdesk.tickets.models import CustomFieldDefinition, Status, Ticket, TicketCounter
+
+COUNTER_NAME = "ticket"
+
+
+def next_ticket_number() -> int:
+    """Take the next number from the counter row, inside the caller's transaction.
+
+    UPDATE ... RETURNING both increments and reads under the row lock, so two concurrent
+    creators can never read the same value; a rolled-back transaction returns its number.
+    """
+    table = TicketCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET value = value + 1 WHERE name = %s RETURNING value",  # noqa: S608
+            [COUNTER_NAME],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        TicketCounter.objects.get_or_create(name=COUNTER_NAME)
+        return next_ticket_number()
+    return int(row[0])
+
+
+def default_status(category: StatusCategory) -> Status:
+    status = Status.objects.filter(category=category, is_default=True).first()
+    if status is None:
+        status = Status.objects.filter(category=category).order_by("position", "pk").first()
+    if status is None:
+        raise Invalid(TicketErrorCode.UNKNOWN_STATUS, f"No status is configured for {category}.")
+    return status
+
+
+def set_status(ticket: Ticket, status: Status, now: datetime) -> FieldChange | None:
+    """Move `ticket` to `status`, keeping the denormalised category and timestamps right."""
+    if ticket.status_id == status.pk:
+        return None
+    old_slug = ticket.status.slug
+    ticket.status = status
+    ticket.status_category = status.category
+    ticket.solved_at = now if status.category == StatusCategory.SOLVED else None
+    if status.category == StatusCategory.CLOSED:
+        ticket.closed_at = now
+        ticket.solved_at = ticket.solved_at or now
+    return FieldChange("status", old_slug, status.slug)
+
+
+def touch(ticket: Ticket, now: datetime) -> None:
+    """Every change bumps the version (optimistic locking) and the update time."""
+    ticket.version += 1
+    ticket.updated_at = now
+
+
+def require_version(ticket: Ticket, expected: int | None) -> None:
+    if expected is not None and ticket.version != expected:
+        raise Conflict(
+            TicketErrorCode.VERSION_CONFLICT,
+            "The ticket changed since you read it; reload and try again.",
+            {"current_version": ticket.version},
+        )
+
+
+def require_not_closed(ticket: Ticket) -> None:
+    if ticket.status_category == StatusCategory.CLOSED:
+        raise Conflict(TicketErrorCode.TICKET_CLOSED, "Closed tickets cannot be changed.")
+
+
+def field_specs() -> dict[str, FieldSpec]:
+    return {
+        d.key: FieldSpec(d.key, d.field_type, tuple(d.choices), d.required)
+        for d in CustomFieldDefinition.objects.filter(is_active=True)
+    }
+
+
+def closed_reply_policy() -> str:
+    """What a customer reply to a closed ticket does: "followup" (new linked ticket) or
+    "reopen" (docs/configuration.md)."""
+    return str(settings.FRONTDESK_CLOSED_REPLY)
+
+
+def user_ref(user: User | None) -> Any:
+    return user.pk if user else None

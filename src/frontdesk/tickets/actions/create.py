@@ -1,0 +1,172 @@
+"""Creating tickets (with idempotent retries) from any channel."""
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from frontdesk.accounts.models import User
+from frontdesk.core import clock
+from frontdesk.core.errors import Forbidden, Invalid
+from frontdesk.customers.models import Organization
+from frontdesk.tickets.actions._common import (
+    default_status,
+    field_specs,
+    next_ticket_number,
+)
+from frontdesk.tickets.actions.resolve import (
+    resolve_assignment,
+    resolve_category,
+    resolve_priority,
+    resolve_requester,
+    resolve_tags,
+)
+from frontdesk.tickets.choices import EventAction, MessageKind, StatusCategory, TicketType
+from frontdesk.tickets.content import clean_text, sanitize_html, text_to_html
+from frontdesk.tickets.errors import TicketErrorCode
+from frontdesk.tickets.events import Origin, record_event
+from frontdesk.tickets.fields import FieldValueError, merge_values, missing_required
+from frontdesk.tickets.models import IdempotencyKey, Message, Ticket, TicketTag
+
+
+def create_ticket(  # noqa: PLR0913 - one keyword per ticket field is the clearest API here
+    *,
+    actor: User,
+    origin: Origin,
+    subject: str,
+    body: str,
+    body_html: str | None = None,
+    requester_email: str | None = None,
+    requester_name: str = "",
+    organization_id: int | None = None,
+    type: str = TicketType.QUESTION,  # noqa: A002 - the domain word
+    priority: str = "normal",
+    category: str | None = None,
+    tags: Sequence[str] = (),
+    team_id: int | None = None,
+    assignee_id: int | None = None,
+    custom_fields: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> Ticket:
+    """Create a ticket and its first message; customers always create for themselves.
+
+    Staff may raise a ticket for any requester (a contact is created for a new address)
+    and set triage fields; customers' triage fields are ignored by the caller's schema.
+    """
+    now = now or clock.now()
+    subject = clean_text(subject).strip()[:500]
+    if not subject:
+        raise Invalid("empty_subject", "A ticket needs a subject.")
+    if not clean_text(body).strip() and not body_html:
+        raise Invalid(TicketErrorCode.EMPTY_BODY, "A ticket needs a description.")
+    if type not in TicketType.values:
+        raise Invalid("unknown_type", f"Unknown ticket type {type!r}.")
+    if actor.is_customer and (team_id or assignee_id or tags or category or organization_id):
+        raise Forbidden("field_not_allowed", "Customers cannot set triage fields.")
+    with transaction.atomic():
+        requester = resolve_requester(actor, requester_email, requester_name)
+        ticket = Ticket(
+            subject=subject,
+            requester=requester,
+            organization=_organization_for(requester, organization_id),
+            channel=origin.channel,
+            type=type,
+            priority=resolve_priority(priority),
+            category=resolve_category(category),
+            custom_fields=_custom_fields(custom_fields or {}),
+            created_at=now,
+            updated_at=now,
+        )
+        ticket.team, ticket.assignee = resolve_assignment(team_id, assignee_id)
+        status = default_status(
+            StatusCategory.OPEN if ticket.assignee else StatusCategory.NEW
+        )
+        ticket.status, ticket.status_category = status, status.category
+        ticket.number = next_ticket_number()
+        ticket.save()
+        TicketTag.objects.bulk_create(
+            TicketTag(ticket=ticket, tag=tag) for tag in resolve_tags(tags)
+        )
+        Message.objects.create(
+            ticket=ticket, kind=MessageKind.REPLY, is_public=True, author=requester,
+            body_text=clean_text(body),
+            body_html=sanitize_html(body_html) if body_html else text_to_html(body),
+            channel=origin.channel, created_at=now,
+        )
+        record_event(
+            ticket, EventAction.CREATED, actor=actor, origin=origin, now=now,
+            new={"number": ticket.number, "subject": subject},
+        )
+    return ticket
+
+
+def create_ticket_idempotent(
+    *, idempotency_key: str, actor: User, payload: Mapping[str, Any], **kwargs: Any
+) -> tuple[Ticket, bool]:
+    """create_ticket unless this actor already used `idempotency_key`.
+
+    Returns (ticket, created). The same key with a different payload is an error, so a
+    client bug cannot silently return the wrong ticket.
+    """
+    request_hash = hashlib.sha256(
+        json.dumps(payload, sort_keys=True, default=str).encode()
+    ).hexdigest()
+    existing = _replayed(actor, idempotency_key, request_hash)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            ticket = create_ticket(actor=actor, **payload, **kwargs)
+            IdempotencyKey.objects.create(
+                user=actor, key=idempotency_key, request_hash=request_hash,
+                ticket=ticket, created_at=ticket.created_at,
+            )
+    except IntegrityError:
+        # A concurrent request with the same key won the race; answer with its ticket.
+        existing = _replayed(actor, idempotency_key, request_hash)
+        if existing is None:
+            raise
+        return existing, False
+    return ticket, True
+
+
+def _replayed(actor: User, key: str, request_hash: str) -> Ticket | None:
+    record = IdempotencyKey.objects.filter(user=actor, key=key).select_related("ticket").first()
+    if record is None:
+        return None
+    if record.request_hash != request_hash:
+        raise Invalid(
+            TicketErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "This Idempotency-Key was used with a different request body.",
+        )
+    return record.ticket
+
+
+def _organization_for(requester: User, organization_id: int | None) -> Organization | None:
+    memberships = requester.organizations.order_by("-membership__is_primary", "pk")
+    if organization_id is None:
+        return memberships.first()
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        raise Invalid(TicketErrorCode.INVALID_ORGANIZATION, "No such organisation.")
+    return organization
+
+
+def _custom_fields(values: Mapping[str, Any]) -> dict[str, Any]:
+    specs = field_specs()
+    try:
+        merged = merge_values(specs, {}, values)
+    except FieldValueError as exc:
+        raise Invalid(
+            TicketErrorCode.INVALID_CUSTOM_FIELD, str(exc), {"field": exc.key}
+        ) from exc
+    missing = missing_required(specs, merged)
+    if missing:
+        raise Invalid(
+            TicketErrorCode.INVALID_CUSTOM_FIELD, f"{missing[0]}: this field is required",
+            {"field": missing[0]},
+        )
+    return merged
