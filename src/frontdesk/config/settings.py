@@ -151,17 +151,23 @@ if REDIS_URL:
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Mail: console output unless an SMTP host is configured.
-EMAIL_HOST = os.environ.get("FRONTDESK_SMTP_HOST", "")
-EMAIL_PORT = int(os.environ.get("FRONTDESK_SMTP_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("FRONTDESK_SMTP_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("FRONTDESK_SMTP_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("FRONTDESK_SMTP_STARTTLS", default=True)
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
+# Mail (Django 6.1 MAILERS): console output unless an SMTP host is configured.
+SMTP_HOST = os.environ.get("FRONTDESK_SMTP_HOST", "")
+MAILERS: dict[str, Any] = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": SMTP_HOST,
+            "port": int(os.environ.get("FRONTDESK_SMTP_PORT", "587")),
+            "username": os.environ.get("FRONTDESK_SMTP_USER", ""),
+            "password": os.environ.get("FRONTDESK_SMTP_PASSWORD", ""),
+            "use_tls": env_bool("FRONTDESK_SMTP_STARTTLS", default=True),
+            "timeout": 30,
+        },
+    }
+    if SMTP_HOST
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
 DEFAULT_FROM_EMAIL = os.environ.get("FRONTDESK_FROM_EMAIL", "support@frontdesk.localhost")
 
 # Ticket lifecycle knobs (docs/configuration.md).

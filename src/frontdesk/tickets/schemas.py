@@ -75,7 +75,7 @@ class TicketPage(Schema):
 class TicketCreateIn(InputSchema):
     subject: str = Subject
     body: str = Body
-    body_html: str | None = Body
+    body_html: str | None = Field(None, max_length=200_000)
     requester_email: str | None = Field(None, max_length=254)
     requester_name: str = Field("", max_length=200)
     organization_id: int | None = None
@@ -107,14 +107,14 @@ class TicketUpdateIn(InputSchema):
 
 class ReplyIn(InputSchema):
     body: str = Body
-    body_html: str | None = Body
+    body_html: str | None = Field(None, max_length=200_000)
     status: str | None = Field(None, max_length=100, description="Status after the reply.")
     attachment_ids: list[UUID] = Field(default_factory=list, max_length=20)
 
 
 class NoteIn(InputSchema):
     body: str = Body
-    body_html: str | None = Body
+    body_html: str | None = Field(None, max_length=200_000)
     attachment_ids: list[UUID] = Field(default_factory=list, max_length=20)
 
 
