@@ -127,6 +127,13 @@ def revoke_api_token(*, actor: User, token_id: int) -> None:
     token.save(update_fields=["revoked_at"])
 
 
+def revoke_api_tokens_named(*, user: User, name: str) -> int:
+    """Revoke `user`'s live tokens called `name` (the command line's own tokens)."""
+    return ApiToken.objects.filter(user=user, name=name, revoked_at__isnull=True).update(
+        revoked_at=clock.now()
+    )
+
+
 def authenticate_token(secret: str) -> ApiToken | None:
     """The live token for `secret` (active user, not expired or revoked), else None.
 

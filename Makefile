@@ -1,0 +1,55 @@
+# Frontdesk: `make run` serves a demo instance, `make test` runs the suite.
+# Everything lives in .venv, built from the hash-pinned lock files.
+
+PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PYTEST_ARGS ?=
+
+.PHONY: run test lint typecheck check schema bench clean help
+
+help:
+	@echo "make run    - set up and serve a demo instance on http://$(HOST):$(PORT)"
+	@echo "make test   - set up and run the test suite (SQLite; FRONTDESK_TEST_DATABASE_URL for PostgreSQL)"
+	@echo "make lint / typecheck / schema / bench"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Frontdesk needs Python >= 3.12 (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $@
+
+$(VENV)/.dev: requirements-dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $@ $(VENV)/.runtime
+
+run: $(VENV)/.runtime
+	$(BIN)/frontdesk run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.dev
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check src conftest.py tests bench
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy src
+
+check: lint typecheck test
+
+schema: $(VENV)/.dev
+	$(BIN)/frontdesk export_openapi > src/frontdesk/api/openapi.json
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,98 @@
+"""`frontdesk run`: one foreground command that serves a working instance.
+
+It migrates, loads demo data on the first start, prints the URL, the demo logins and a
+fresh API token, then supervises the web server, the task worker and the scheduler.
+Ctrl-C (or SIGTERM) stops all three; if one dies, the others are stopped too.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from frontdesk.accounts.models import User
+
+STOP_GRACE_SECONDS = 10
+
+
+class Command(BaseCommand):
+    help = "Migrate, load demo data on first start, and run web server, worker and scheduler."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--host", default=settings.HOST)
+        parser.add_argument("--port", type=int, default=settings.PORT)
+        parser.add_argument("--workers", type=int, default=int(os.environ.get(
+            "FRONTDESK_WEB_WORKERS", "2")))
+        parser.add_argument("--no-demo", action="store_true", help="Do not load demo data.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if not options["no_demo"] and not User.objects.exists():
+            self.stdout.write("First start: loading demo data...")
+            call_command("demo")
+        self._print_banner(options["host"], options["port"])
+        processes = self._start(options)
+        sys.exit(supervise(processes))
+
+    def _print_banner(self, host: str, port: int) -> None:
+        from frontdesk.demo.banner import issue_demo_token, login_lines  # noqa: PLC0415
+
+        url = f"http://{host}:{port}/"
+        lines = ["", f"Frontdesk is running at {url}", f"API docs: {url}api/v1/docs", ""]
+        lines += login_lines()
+        token = issue_demo_token()
+        if token:
+            lines += ["", f"API token for the demo admin (read, write, admin): {token}",
+                      f"  curl -H 'Authorization: Bearer {token}' {url}api/v1/tickets"]
+        lines += ["", "Press Ctrl-C to stop.", ""]
+        self.stdout.write("\n".join(lines))
+
+    def _start(self, options: dict[str, Any]) -> list[subprocess.Popen[bytes]]:
+        frontdesk = [sys.executable, "-m", "frontdesk.cli"]
+        web = [
+            sys.executable, "-m", "granian", "--interface",
+            os.environ.get("FRONTDESK_SERVER_INTERFACE", "asgi"),
+            "--host", options["host"], "--port", str(options["port"]),
+            "--workers", str(options["workers"]), "--log-level", "warning",
+            f"frontdesk.config.{os.environ.get('FRONTDESK_SERVER_INTERFACE', 'asgi')}:application",
+        ]
+        return [
+            subprocess.Popen(web),
+            subprocess.Popen([*frontdesk, "worker"]),
+            subprocess.Popen([*frontdesk, "scheduler"]),
+        ]
+
+
+def supervise(processes: list[subprocess.Popen[bytes]]) -> int:
+    """Wait until a signal arrives or a child exits; then stop every child. Returns the
+    exit status: 0 after a requested stop, 1 if a child died on its own."""
+    stopping = False
+
+    def request_stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    while not stopping and all(p.poll() is None for p in processes):
+        time.sleep(0.2)
+    crashed = not stopping
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return 1 if crashed else 0
