@@ -43,27 +43,42 @@ class Desk:
 @pytest.fixture
 def desk(db: Any) -> Desk:
     people = {
-        "carol": "admin", "sam": "supervisor", "alice": "agent", "dave": "agent",
-        "lena": "light_agent", "bob": "customer", "bea": "customer", "gil": "customer",
-        "gus": "customer", "erin": "customer",
+        "carol": "admin",
+        "sam": "supervisor",
+        "alice": "agent",
+        "dave": "agent",
+        "lena": "light_agent",
+        "bob": "customer",
+        "bea": "customer",
+        "gil": "customer",
+        "gus": "customer",
+        "erin": "customer",
     }
     users = {
-        name: create_user(actor=None, email=f"{name}@example.com", name=name.title(),
-                          role=role, password="pw-" + name)
+        name: create_user(
+            actor=None,
+            email=f"{name}@example.com",
+            name=name.title(),
+            role=role,
+            password="pw-" + name,
+        )
         for name, role in people.items()
     }
-    support = create_team(actor=None, name="Support",
-                          member_ids=[users["sam"].pk, users["alice"].pk, users["lena"].pk])
+    support = create_team(
+        actor=None,
+        name="Support",
+        member_ids=[users["sam"].pk, users["alice"].pk, users["lena"].pk],
+    )
     billing = create_team(actor=None, name="Billing", member_ids=[users["dave"].pk])
     acme = create_organization(actor=None, name="Acme", shares_tickets=True)
     globex = create_organization(actor=None, name="Globex")
     initech = create_organization(actor=None, name="Initech")
     for org, names in ((acme, ["bob", "bea"]), (globex, ["gil", "gus"]), (initech, ["erin"])):
         for name in names:
-            add_contact(actor=None, organization_id=org.pk, user_id=users[name].pk,
-                        is_primary=True)
-    return Desk(**users, support=support, billing=billing, acme=acme, globex=globex,
-                initech=initech)  # type: ignore[arg-type]
+            add_contact(actor=None, organization_id=org.pk, user_id=users[name].pk, is_primary=True)
+    return Desk(
+        **users, support=support, billing=billing, acme=acme, globex=globex, initech=initech
+    )  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -71,9 +86,13 @@ def make_ticket(desk: Desk) -> Callable[..., Ticket]:
     def make(requester: User | None = None, team: Team | None = None, **fields: Any) -> Ticket:
         requester = requester or desk.bob
         return create_ticket(
-            actor=desk.carol, origin=Origin(), subject=fields.pop("subject", "Printer on fire"),
-            body=fields.pop("body", "It smokes."), requester_email=requester.email,
-            team_id=(team or desk.support).pk, **fields,
+            actor=desk.carol,
+            origin=Origin(),
+            subject=fields.pop("subject", "Printer on fire"),
+            body=fields.pop("body", "It smokes."),
+            requester_email=requester.email,
+            team_id=(team or desk.support).pk,
+            **fields,
         )
 
     return make

@@ -30,8 +30,12 @@ def free_port() -> int:
 
 def frontdesk(env: dict[str, str], *args: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "frontdesk.cli", *args], env=env, check=True,
-        capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "frontdesk.cli", *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     return result.stdout.strip()
 
@@ -39,8 +43,11 @@ def frontdesk(env: dict[str, str], *args: str) -> str:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     data_dir = tmp_path_factory.mktemp("contract")
-    env = {**os.environ, "FRONTDESK_DATA_DIR": str(data_dir),
-           "DJANGO_SETTINGS_MODULE": "frontdesk.config.settings"}
+    env = {
+        **os.environ,
+        "FRONTDESK_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "frontdesk.config.settings",
+    }
     env.pop("DATABASE_URL", None)
     database = fresh_postgres_database() if os.environ.get("FRONTDESK_TEST_DATABASE_URL") else None
     if database:
@@ -56,9 +63,22 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
     }
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", "1", "--log-level", "warning",
-         "frontdesk.config.asgi:application"],
+        [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "asgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+            "frontdesk.config.asgi:application",
+        ],
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
@@ -97,7 +117,7 @@ def wait_until_up(url: str) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback URL
+            with urllib.request.urlopen(url, timeout=2):
                 return
         except OSError:
             time.sleep(0.2)
@@ -114,12 +134,27 @@ def test_no_server_errors_and_no_schema_violations(live, tmp_path):
 def run_schemathesis(base: str, token: str, report_dir: Path) -> None:
     schema = Path(__file__).resolve().parent.parent / "src/frontdesk/api/openapi.json"
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "schemathesis"), "run", str(schema),
-         "--url", base, "-H", f"Authorization: Bearer {token}",
-         "--checks", "not_a_server_error,status_code_conformance,"
-         "content_type_conformance,response_schema_conformance",
-         "--max-examples", EXAMPLES, "--seed", "1", "--generation-deterministic",
-         "--report-dir", str(report_dir)],
-        capture_output=True, text=True, timeout=900,
+        [
+            str(Path(sys.executable).parent / "schemathesis"),
+            "run",
+            str(schema),
+            "--url",
+            base,
+            "-H",
+            f"Authorization: Bearer {token}",
+            "--checks",
+            "not_a_server_error,status_code_conformance,"
+            "content_type_conformance,response_schema_conformance",
+            "--max-examples",
+            EXAMPLES,
+            "--seed",
+            "1",
+            "--generation-deterministic",
+            "--report-dir",
+            str(report_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

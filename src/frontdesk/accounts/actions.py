@@ -15,7 +15,7 @@ from frontdesk.accounts.models import AgentProfile, ApiToken, Team, User
 from frontdesk.core import clock
 from frontdesk.core.errors import Conflict, Forbidden, Invalid, NotFound
 
-TOKEN_PREFIX = "fd_"
+TOKEN_PREFIX = "fd_"  # noqa: S105 - a label, not a secret
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
@@ -24,7 +24,7 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_user(  # noqa: PLR0913
+def create_user(
     *,
     actor: User | None,
     email: str,
@@ -51,7 +51,11 @@ def create_user(  # noqa: PLR0913
 
 
 def update_user(
-    *, actor: User, user_id: int, name: str | None = None, role: str | None = None,
+    *,
+    actor: User,
+    user_id: int,
+    name: str | None = None,
+    role: str | None = None,
     is_active: bool | None = None,
 ) -> User:
     """Change a user's name, role or active flag (admins). Deactivation revokes access at
@@ -113,8 +117,12 @@ def create_api_token(
         raise Invalid(AccountErrorCode.INVALID_EXPIRY, "The expiry must be in the future.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name[:100], prefix=secret[:12], token_hash=hash_token(secret),
-        scopes=sorted(set(scopes)), expires_at=expires_at,
+        user=user,
+        name=name[:100],
+        prefix=secret[:12],
+        token_hash=hash_token(secret),
+        scopes=sorted(set(scopes)),
+        expires_at=expires_at,
     )
     return token, secret
 

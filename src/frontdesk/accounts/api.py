@@ -1,7 +1,9 @@
 """REST endpoints for users, teams and the caller's own API tokens."""
 
+from typing import Annotated
+
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Field, Router
 
 from frontdesk.accounts import actions
 from frontdesk.accounts.access import require_staff
@@ -32,9 +34,11 @@ def me(request: HttpRequest) -> UserOut:
 
 @router.get("/users", response={200: UserPage, **ERRORS})
 def list_users(
-    request: HttpRequest, role: str | None = None, email: str | None = None,
+    request: HttpRequest,
+    role: str | None = None,
+    email: str | None = None,
     cursor: str | None = None,
-    limit: int = Query(50, ge=1, le=200),  # type: ignore[assignment]  # noqa: B008
+    limit: Annotated[int, Field(ge=1, le=200)] = 50,
 ) -> UserPage:
     """Staff see everyone (agents and contacts); customers only have `/users/me`."""
     require_staff(actor(request))

@@ -20,9 +20,14 @@ class UserOut(Schema):
 
     @staticmethod
     def of(user: User) -> "UserOut":
-        return UserOut(id=user.pk, email=user.email, name=user.name,
-                       role=user.role, is_active=user.is_active,  # type: ignore[arg-type]
-                       time_zone=user.time_zone)
+        return UserOut(
+            id=user.pk,
+            email=user.email,
+            name=user.name,
+            role=user.role,  # type: ignore[arg-type]
+            is_active=user.is_active,
+            time_zone=user.time_zone,
+        )
 
 
 class UserPage(Schema):
@@ -39,7 +44,7 @@ class UserCreateIn(InputSchema):
 
 class UserUpdateIn(InputSchema):
     name: str = Field(None, max_length=200)  # type: ignore[assignment]
-    role: RoleName = Field(None)  # type: ignore[assignment]
+    role: RoleName = Field(None)  # type: ignore[arg-type]
     is_active: bool = Field(None)  # type: ignore[assignment]
 
 
@@ -51,8 +56,12 @@ class TeamOut(Schema):
 
     @staticmethod
     def of(team: Team) -> "TeamOut":
-        return TeamOut(id=team.pk, name=team.name, slug=team.slug,
-                       member_ids=sorted(m.pk for m in team.members.all()))
+        return TeamOut(
+            id=team.pk,
+            name=team.name,
+            slug=team.slug,
+            member_ids=sorted(m.pk for m in team.members.all()),
+        )
 
 
 class TeamIn(InputSchema):
@@ -71,9 +80,15 @@ class TokenOut(Schema):
 
     @staticmethod
     def of(token: ApiToken) -> "TokenOut":
-        return TokenOut(id=token.pk, name=token.name, prefix=token.prefix, scopes=token.scopes,
-                        created_at=token.created_at, expires_at=token.expires_at,
-                        last_used_at=token.last_used_at)
+        return TokenOut(
+            id=token.pk,
+            name=token.name,
+            prefix=token.prefix,
+            scopes=token.scopes,
+            created_at=token.created_at,
+            expires_at=token.expires_at,
+            last_used_at=token.last_used_at,
+        )
 
 
 class TokenCreatedOut(TokenOut):

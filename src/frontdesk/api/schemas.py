@@ -18,6 +18,4 @@ class ErrorOut(Schema):
     details: Any = None
 
 
-ERRORS: dict[int, type[Schema]] = {
-    status: ErrorOut for status in (400, 401, 403, 404, 409, 422, 429)
-}
+ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 401, 403, 404, 409, 422, 429), ErrorOut)

@@ -54,7 +54,9 @@ HOST = os.environ.get("FRONTDESK_HOST", "127.0.0.1")
 PORT = int(os.environ.get("FRONTDESK_PORT", "8000"))
 ALLOWED_HOSTS = [
     host.strip()
-    for host in os.environ.get("FRONTDESK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    for host in os.environ.get("FRONTDESK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
+        ","
+    )
     if host.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [

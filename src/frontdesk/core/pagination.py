@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Field, Model, Q, QuerySet
 
 from frontdesk.core.errors import Invalid
 
@@ -62,7 +62,10 @@ def keyset_page[M: Model](
 
 
 def _coerce(model: type[Model], field: str, value: Any) -> Any:
+    model_field = model._meta.get_field(field)
+    if not isinstance(model_field, Field):
+        raise Invalid("invalid_cursor", "The cursor is not one this API issued.")
     try:
-        return model._meta.get_field(field).to_python(value)
+        return model_field.to_python(value)
     except Exception as exc:  # a forged cursor must be a 4xx, whatever the field type
         raise Invalid("invalid_cursor", "The cursor is not one this API issued.") from exc

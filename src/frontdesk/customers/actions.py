@@ -10,7 +10,7 @@ from frontdesk.core.errors import Conflict, Invalid, NotFound
 from frontdesk.customers.models import Membership, Organization, Tier
 
 
-def create_organization(  # noqa: PLR0913
+def create_organization(
     *,
     actor: User | None,
     name: str,
@@ -25,7 +25,9 @@ def create_organization(  # noqa: PLR0913
     try:
         with transaction.atomic():
             return Organization.objects.create(
-                name=name, tier=tier, shares_tickets=shares_tickets,
+                name=name,
+                tier=tier,
+                shares_tickets=shares_tickets,
                 email_domains=sorted({d.strip().lower() for d in email_domains if d.strip()}),
             )
     except IntegrityError as exc:

@@ -1,8 +1,10 @@
 """REST endpoints for customer organisations and their contacts."""
 
+from typing import Annotated
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Field, Router
 
 from frontdesk.accounts.models import User
 from frontdesk.accounts.schemas import UserOut
@@ -24,12 +26,11 @@ router = Router(tags=["customers"])
 
 @router.get("/organizations", response={200: OrganizationPage, **ERRORS})
 def list_organizations(
-    request: HttpRequest, cursor: str | None = None,
-    limit: int = Query(50, ge=1, le=200),  # type: ignore[assignment]  # noqa: B008
+    request: HttpRequest,
+    cursor: str | None = None,
+    limit: Annotated[int, Field(ge=1, le=200)] = 50,
 ) -> OrganizationPage:
-    page = keyset_page(
-        _visible(actor(request)), order="name", cursor=cursor, limit=limit
-    )
+    page = keyset_page(_visible(actor(request)), order="name", cursor=cursor, limit=limit)
     return OrganizationPage(
         items=[OrganizationOut.of(o) for o in page.items], next_cursor=page.next_cursor
     )
@@ -61,9 +62,7 @@ def list_contacts(request: HttpRequest, organization_id: int) -> list[UserOut]:
 
 
 @router.post("/organizations/{organization_id}/contacts", response={204: None, **ERRORS})
-def add_contact(
-    request: HttpRequest, organization_id: int, payload: ContactIn
-) -> tuple[int, None]:
+def add_contact(request: HttpRequest, organization_id: int, payload: ContactIn) -> tuple[int, None]:
     actions.add_contact(
         actor=admin_actor(request), organization_id=organization_id, **payload.model_dump()
     )

@@ -17,9 +17,13 @@ class OrganizationOut(Schema):
 
     @staticmethod
     def of(org: Organization) -> "OrganizationOut":
-        return OrganizationOut(id=org.pk, name=org.name, email_domains=org.email_domains,
-                               tier=org.tier,  # type: ignore[arg-type]
-                               shares_tickets=org.shares_tickets)
+        return OrganizationOut(
+            id=org.pk,
+            name=org.name,
+            email_domains=org.email_domains,
+            tier=org.tier,  # type: ignore[arg-type]
+            shares_tickets=org.shares_tickets,
+        )
 
 
 class OrganizationPage(Schema):

@@ -3,15 +3,18 @@
 from frontdesk.accounts.actions import create_api_token, revoke_api_tokens_named
 from frontdesk.accounts.models import User
 
-BANNER_TOKEN_NAME = "frontdesk run (demo)"
+BANNER_TOKEN_NAME = "frontdesk run (demo)"  # noqa: S105 - a label
 DEMO_ADMIN_EMAIL = "admin@demo.frontdesk.test"
 
 
 def login_lines() -> list[str]:
-    from frontdesk.demo.demo_data import DEMO_PASSWORD, demo_logins  # noqa: PLC0415
+    from frontdesk.demo.demo_data import DEMO_PASSWORD, demo_logins
 
-    logins = [(role, email) for role, email in demo_logins()
-              if User.objects.filter(email=email, is_active=True).exists()]
+    logins = [
+        (role, email)
+        for role, email in demo_logins()
+        if User.objects.filter(email=email, is_active=True).exists()
+    ]
     if not logins:
         return []
     lines = [f"Demo logins (password: {DEMO_PASSWORD}):"]
@@ -26,6 +29,7 @@ def issue_demo_token() -> str | None:
     if admin is None:
         return None
     revoke_api_tokens_named(user=admin, name=BANNER_TOKEN_NAME)
-    _, secret = create_api_token(actor=admin, user=admin, name=BANNER_TOKEN_NAME,
-                                 scopes=["read", "write", "admin"])
+    _, secret = create_api_token(
+        actor=admin, user=admin, name=BANNER_TOKEN_NAME, scopes=["read", "write", "admin"]
+    )
     return secret

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from django.http import FileResponse, HttpRequest, HttpResponse
-from ninja import File, Form, Header, Query, Router, Schema
+from django.http import FileResponse, HttpRequest
+from ninja import Field, File, Form, Header, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from frontdesk.accounts.access import require_staff
@@ -80,7 +80,7 @@ class TicketQuery(Schema):
     updated_before: datetime | None = None
     order: TicketOrder = "-updated_at"
     cursor: str | None = None
-    limit: int = Query(25, ge=1, le=100)  # type: ignore[assignment]
+    limit: Annotated[int, Field(ge=1, le=100)] = 25
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -90,16 +90,27 @@ def _split(value: str | None) -> list[str] | None:
 @router.get("/tickets", response={200: TicketPage, **ERRORS})
 def list_tickets(request: HttpRequest, query: Query[TicketQuery]) -> TicketPage:
     filters = TicketFilters(
-        status=_split(query.status), status_category=_split(query.status_category),
-        priority=_split(query.priority), type=_split(query.type), channel=_split(query.channel),
-        team_id=query.team_id, assignee_id=query.assignee_id, unassigned=query.unassigned,
-        requester_id=query.requester_id, organization_id=query.organization_id,
-        category=query.category, tag=query.tag, created_after=query.created_after,
-        created_before=query.created_before, updated_after=query.updated_after,
+        status=_split(query.status),
+        status_category=_split(query.status_category),
+        priority=_split(query.priority),
+        type=_split(query.type),
+        channel=_split(query.channel),
+        team_id=query.team_id,
+        assignee_id=query.assignee_id,
+        unassigned=query.unassigned,
+        requester_id=query.requester_id,
+        organization_id=query.organization_id,
+        category=query.category,
+        tag=query.tag,
+        created_after=query.created_after,
+        created_before=query.created_before,
+        updated_after=query.updated_after,
         updated_before=query.updated_before,
     )
     page = keyset_page(
-        ticket_list(actor(request), filters), order=query.order, cursor=query.cursor,
+        ticket_list(actor(request), filters),
+        order=query.order,
+        cursor=query.cursor,
         limit=query.limit,
     )
     return TicketPage(items=[TicketOut.of(t) for t in page.items], next_cursor=page.next_cursor)
@@ -134,7 +145,10 @@ def update_ticket(request: HttpRequest, number: int, payload: TicketUpdateIn) ->
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
     actions.update_ticket(
-        actor=actor(request), origin=origin_of(request), number=number, changes=changes,
+        actor=actor(request),
+        origin=origin_of(request),
+        number=number,
+        changes=changes,
         expected_version=version,
     )
     return _ticket_out(request, number)
@@ -156,7 +170,9 @@ def reopen_ticket(request: HttpRequest, number: int) -> TicketOut:
 def merge_ticket(request: HttpRequest, number: int, payload: MergeIn) -> TicketOut:
     """Merge this ticket into `into_number`; returns the surviving ticket."""
     target = actions.merge_tickets(
-        actor=actor(request), origin=origin_of(request), number=number,
+        actor=actor(request),
+        origin=origin_of(request),
+        number=number,
         into_number=payload.into_number,
     )
     return _ticket_out(request, target.number)
@@ -164,8 +180,10 @@ def merge_ticket(request: HttpRequest, number: int, payload: MergeIn) -> TicketO
 
 @router.get("/tickets/{number}/messages", response={200: MessagePage, **ERRORS})
 def list_messages(
-    request: HttpRequest, number: int, cursor: str | None = None,
-    limit: int = Query(50, ge=1, le=200),  # type: ignore[assignment]  # noqa: B008
+    request: HttpRequest,
+    number: int,
+    cursor: str | None = None,
+    limit: Annotated[int, Field(ge=1, le=200)] = 50,
 ) -> MessagePage:
     page = keyset_page(
         message_list(actor(request), number), order="created_at", cursor=cursor, limit=limit
@@ -192,8 +210,10 @@ def add_note(request: HttpRequest, number: int, payload: NoteIn) -> tuple[int, M
 
 @router.get("/tickets/{number}/events", response={200: EventPage, **ERRORS})
 def list_events(
-    request: HttpRequest, number: int, cursor: str | None = None,
-    limit: int = Query(100, ge=1, le=500),  # type: ignore[assignment]  # noqa: B008
+    request: HttpRequest,
+    number: int,
+    cursor: str | None = None,
+    limit: Annotated[int, Field(ge=1, le=500)] = 100,
 ) -> EventPage:
     page = keyset_page(
         event_list(actor(request), number), order="created_at", cursor=cursor, limit=limit
@@ -206,25 +226,31 @@ def upload_attachment(
     request: HttpRequest,
     number: int,
     file: File[UploadedFile],
-    internal: Form[bool] = False,  # type: ignore[assignment]
+    internal: Form[bool] = False,  # noqa: FBT002
 ) -> tuple[int, AttachmentOut]:
     """Upload a file (multipart). Reference its id in `attachment_ids` of a reply or note."""
     attachment = actions.attach_file(
-        actor=actor(request), origin=origin_of(request), number=number,
-        file_name=file.name or "attachment", content=file, internal=internal,
+        actor=actor(request),
+        origin=origin_of(request),
+        number=number,
+        file_name=file.name or "attachment",
+        content=file,
+        internal=internal,
     )
     return 201, AttachmentOut.of(attachment)
 
 
 @router.get("/attachments/{attachment_id}", response={200: None, **ERRORS})
-def download_attachment(request: HttpRequest, attachment_id: UUID) -> HttpResponse:
+def download_attachment(request: HttpRequest, attachment_id: UUID) -> FileResponse:
     """The file, always as a download (`Content-Disposition: attachment`, `nosniff`)."""
     attachment = access_attachment(actor(request), str(attachment_id))
     path = attachment_path(attachment)
     if not path.exists():
         raise NotFound("The file is missing from storage.")
     response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=attachment.file_name,
+        path.open("rb"),
+        as_attachment=True,
+        filename=attachment.file_name,
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -235,11 +261,15 @@ def download_attachment(request: HttpRequest, attachment_id: UUID) -> HttpRespon
 @router.post("/tickets/{number}/links", response={201: LinkOut, **ERRORS})
 def link_ticket(request: HttpRequest, number: int, payload: LinkIn) -> tuple[int, LinkOut]:
     link = actions.link_tickets(
-        actor=actor(request), origin=origin_of(request), number=number,
-        target_number=payload.target_number, kind=payload.kind,
+        actor=actor(request),
+        origin=origin_of(request),
+        number=number,
+        target_number=payload.target_number,
+        kind=payload.kind,
     )
-    return 201, LinkOut(id=link.pk, source_number=number, target_number=payload.target_number,
-                        kind=link.kind)
+    return 201, LinkOut(
+        id=link.pk, source_number=number, target_number=payload.target_number, kind=link.kind
+    )
 
 
 @router.get("/tickets/{number}/links", response={200: list[LinkOut], **ERRORS})
@@ -249,8 +279,12 @@ def list_links(request: HttpRequest, number: int) -> list[LinkOut]:
         raise NotFound("No such ticket.")
     links = TicketLink.objects.filter(source=ticket) | TicketLink.objects.filter(target=ticket)
     return [
-        LinkOut(id=link.pk, source_number=link.source.number,
-                target_number=link.target.number, kind=link.kind)
+        LinkOut(
+            id=link.pk,
+            source_number=link.source.number,
+            target_number=link.target.number,
+            kind=link.kind,
+        )
         for link in links.select_related("source", "target").order_by("pk")
     ]
 
@@ -319,8 +353,9 @@ def create_category(request: HttpRequest, payload: CategoryIn) -> tuple[int, Cat
 
 @catalog_router.get("/tags", response={200: list[TagOut], **ERRORS})
 def list_tags(
-    request: HttpRequest, prefix: str = "",
-    limit: int = Query(100, ge=1, le=500),  # type: ignore[assignment]  # noqa: B008
+    request: HttpRequest,
+    prefix: str = "",
+    limit: Annotated[int, Field(ge=1, le=500)] = 100,
 ) -> list[TagOut]:
     require_staff(actor(request))
     tags = Tag.objects.filter(name__startswith=prefix.lower()).order_by("name")[:limit]
@@ -334,8 +369,6 @@ def list_custom_fields(request: HttpRequest) -> list[CustomFieldOut]:
 
 
 @catalog_router.post("/custom-fields", response={201: CustomFieldOut, **ERRORS})
-def create_custom_field(
-    request: HttpRequest, payload: CustomFieldIn
-) -> tuple[int, CustomFieldOut]:
+def create_custom_field(request: HttpRequest, payload: CustomFieldIn) -> tuple[int, CustomFieldOut]:
     field = catalog.create_custom_field(actor=admin_actor(request), **payload.model_dump())
     return 201, CustomFieldOut.from_orm(field)

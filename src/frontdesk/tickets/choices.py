@@ -95,7 +95,13 @@ class EventAction(models.TextChoices):
 
 # Changes a customer may see in the ticket history; everything else stays internal.
 PUBLIC_EVENT_ACTIONS = frozenset(
-    {EventAction.CREATED, EventAction.REPLIED, EventAction.REOPENED, EventAction.MERGED_INTO,
-     EventAction.AUTO_CLOSED, EventAction.ATTACHED}
+    {
+        EventAction.CREATED,
+        EventAction.REPLIED,
+        EventAction.REOPENED,
+        EventAction.MERGED_INTO,
+        EventAction.AUTO_CLOSED,
+        EventAction.ATTACHED,
+    }
 )
 PUBLIC_CHANGED_FIELDS = frozenset({"status", "subject"})

@@ -92,8 +92,14 @@ def record_changes(
 ) -> list[TicketEvent]:
     events = [
         build_event(
-            ticket, EventAction.CHANGED, actor=actor, origin=origin, now=now,
-            field=change.field, old=change.old, new=change.new,
+            ticket,
+            EventAction.CHANGED,
+            actor=actor,
+            origin=origin,
+            now=now,
+            field=change.field,
+            old=change.old,
+            new=change.new,
         )
         for change in changes
     ]

@@ -111,13 +111,14 @@ class Ticket(models.Model):
         "accounts.User", on_delete=models.PROTECT, related_name="requested_tickets"
     )
     organization = models.ForeignKey(
-        "customers.Organization", null=True, blank=True, on_delete=models.SET_NULL,
+        "customers.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="tickets",
     )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.API)
-    type = models.CharField(
-        max_length=20, choices=TicketType.choices, default=TicketType.QUESTION
-    )
+    type = models.CharField(max_length=20, choices=TicketType.choices, default=TicketType.QUESTION)
     status = models.ForeignKey(Status, on_delete=models.PROTECT, related_name="tickets")
     status_category = models.CharField(max_length=10, choices=StatusCategory.choices)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
@@ -129,7 +130,10 @@ class Ticket(models.Model):
         "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
     )
     assignee = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="assigned_tickets",
     )
     followers = models.ManyToManyField(
@@ -163,11 +167,14 @@ class Ticket(models.Model):
             models.Index(fields=["created_at", "id"], name="ticket_created"),
             models.Index(fields=["status_category", "updated_at"], name="ticket_cat_updated"),
             models.Index(fields=["team", "status_category", "updated_at"], name="ticket_team"),
-            models.Index(fields=["assignee", "status_category", "updated_at"], name="ticket_assignee"),
+            models.Index(
+                fields=["assignee", "status_category", "updated_at"], name="ticket_assignee"
+            ),
             models.Index(fields=["requester", "updated_at"], name="ticket_requester"),
             models.Index(fields=["organization", "updated_at"], name="ticket_org"),
             models.Index(
-                fields=["solved_at"], condition=Q(status_category=StatusCategory.SOLVED),
+                fields=["solved_at"],
+                condition=Q(status_category=StatusCategory.SOLVED),
                 name="ticket_solved_due",
             ),
         ]
@@ -299,7 +306,9 @@ class TicketEvent(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        indexes: ClassVar = [models.Index(fields=["ticket", "created_at", "id"], name="event_trail")]
+        indexes: ClassVar = [
+            models.Index(fields=["ticket", "created_at", "id"], name="event_trail")
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.field} on {self.ticket_id}"

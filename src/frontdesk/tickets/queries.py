@@ -56,11 +56,17 @@ def ticket_list(user: User, filters: TicketFilters) -> TicketQuerySet:
             raise Invalid("invalid_filter", f"Unknown priority {exc.args[0]!r}.") from None
         tickets = tickets.filter(priority__in=ranks)
     exact = {
-        "type__in": filters.type, "channel__in": filters.channel, "team_id": filters.team_id,
-        "assignee_id": filters.assignee_id, "requester_id": filters.requester_id,
-        "organization_id": filters.organization_id, "category__slug": filters.category,
-        "created_at__gte": filters.created_after, "created_at__lt": filters.created_before,
-        "updated_at__gte": filters.updated_after, "updated_at__lt": filters.updated_before,
+        "type__in": filters.type,
+        "channel__in": filters.channel,
+        "team_id": filters.team_id,
+        "assignee_id": filters.assignee_id,
+        "requester_id": filters.requester_id,
+        "organization_id": filters.organization_id,
+        "category__slug": filters.category,
+        "created_at__gte": filters.created_after,
+        "created_at__lt": filters.created_before,
+        "updated_at__gte": filters.updated_after,
+        "updated_at__lt": filters.updated_before,
     }
     tickets = tickets.filter(**{k: v for k, v in exact.items() if v is not None})
     if filters.unassigned is not None:

@@ -50,20 +50,27 @@ class TicketOut(Schema):
     def of(ticket: Ticket) -> "TicketOut":
         requester = ticket.requester
         return TicketOut(
-            number=ticket.number, subject=ticket.subject, status=ticket.status.slug,
+            number=ticket.number,
+            subject=ticket.subject,
+            status=ticket.status.slug,
             status_category=ticket.status_category,
             priority=ticket.get_priority_display(),  # type: ignore[arg-type]
             type=ticket.type,  # type: ignore[arg-type]
             channel=ticket.channel,
             category=ticket.category.slug if ticket.category else None,
             tags=sorted(t.name for t in ticket.tags.all()),
-            team_id=ticket.team_id, assignee_id=ticket.assignee_id,
+            team_id=ticket.team_id,
+            assignee_id=ticket.assignee_id,
             requester=PersonOut(id=requester.pk, email=requester.email, name=requester.name),
-            organization_id=ticket.organization_id, custom_fields=ticket.custom_fields,
+            organization_id=ticket.organization_id,
+            custom_fields=ticket.custom_fields,
             merged_into=ticket.merged_into.number if ticket.merged_into else None,
-            created_at=ticket.created_at, updated_at=ticket.updated_at,
-            first_response_at=ticket.first_response_at, solved_at=ticket.solved_at,
-            closed_at=ticket.closed_at, version=ticket.version,
+            created_at=ticket.created_at,
+            updated_at=ticket.updated_at,
+            first_response_at=ticket.first_response_at,
+            solved_at=ticket.solved_at,
+            closed_at=ticket.closed_at,
+            version=ticket.version,
         )
 
 
@@ -94,14 +101,15 @@ class TicketUpdateIn(InputSchema):
     version: int = Field(description="The version you read; a stale one is a 409 conflict.")
     subject: str = Field(None, min_length=1, max_length=500)  # type: ignore[assignment]
     status: str = Field(None, max_length=100)  # type: ignore[assignment]
-    priority: PriorityName = Field(None)  # type: ignore[assignment]
-    type: TypeName = Field(None)  # type: ignore[assignment]
+    priority: PriorityName = Field(None)  # type: ignore[arg-type]
+    type: TypeName = Field(None)  # type: ignore[arg-type]
     category: str | None = Field(None, max_length=100)
     team_id: int | None = None
     assignee_id: int | None = None
-    tags: list[str] = Field(None, max_length=50)  # type: ignore[assignment]
-    custom_fields: dict[str, Any] = Field(  # type: ignore[assignment]
-        None, description="Keys to set; a null value clears the field."
+    tags: list[str] = Field(None, max_length=50)  # type: ignore[arg-type]
+    custom_fields: dict[str, Any] = Field(
+        None,
+        description="Keys to set; a null value clears the field.",  # type: ignore[arg-type]
     )
 
 
@@ -131,9 +139,13 @@ class AttachmentOut(Schema):
     @staticmethod
     def of(attachment: Attachment) -> "AttachmentOut":
         return AttachmentOut(
-            id=attachment.pk, file_name=attachment.file_name, size=attachment.size,
-            content_type=attachment.content_type, sha256=attachment.sha256,
-            is_public=attachment.is_public, message_id=attachment.message_id,
+            id=attachment.pk,
+            file_name=attachment.file_name,
+            size=attachment.size,
+            content_type=attachment.content_type,
+            sha256=attachment.sha256,
+            is_public=attachment.is_public,
+            message_id=attachment.message_id,
             created_at=attachment.created_at,
         )
 
@@ -153,10 +165,15 @@ class MessageOut(Schema):
     def of(message: Message) -> "MessageOut":
         author = message.author
         return MessageOut(
-            id=message.pk, kind=message.kind, is_public=message.is_public,
+            id=message.pk,
+            kind=message.kind,
+            is_public=message.is_public,
             author=PersonOut(id=author.pk, email=author.email, name=author.name)
-            if author else None,
-            body_text=message.body_text, body_html=message.body_html, channel=message.channel,
+            if author
+            else None,
+            body_text=message.body_text,
+            body_html=message.body_html,
+            channel=message.channel,
             created_at=message.created_at,
             attachments=[AttachmentOut.of(a) for a in message.attachments.all()],
         )
@@ -181,9 +198,15 @@ class EventOut(Schema):
     @staticmethod
     def of(event: TicketEvent) -> "EventOut":
         return EventOut(
-            id=event.pk, action=event.action, field=event.field, old_value=event.old_value,
-            new_value=event.new_value, actor_id=event.actor_id, channel=event.channel,
-            ip_address=event.ip_address, created_at=event.created_at,
+            id=event.pk,
+            action=event.action,
+            field=event.field,
+            old_value=event.old_value,
+            new_value=event.new_value,
+            actor_id=event.actor_id,
+            channel=event.channel,
+            ip_address=event.ip_address,
+            created_at=event.created_at,
         )
 
 

@@ -33,7 +33,7 @@ def create_category(*, actor: User | None, name: str) -> Category:
     )
 
 
-def create_custom_field(  # noqa: PLR0913
+def create_custom_field(
     *,
     actor: User | None,
     key: str,
@@ -64,5 +64,3 @@ def _unique[T](create: Callable[[], T], code: str) -> T:
             return create()
     except IntegrityError as exc:
         raise Conflict(code, "That name is already taken.") from exc
-
-

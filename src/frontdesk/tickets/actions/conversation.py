@@ -34,7 +34,7 @@ from frontdesk.tickets.models import Attachment, Message, Status, Ticket, Ticket
 CHUNK = 1 << 16
 
 
-def post_reply(  # noqa: PLR0913
+def post_reply(
     *,
     actor: User,
     origin: Origin,
@@ -73,8 +73,14 @@ def post_reply(  # noqa: PLR0913
             changes.append(_reopen_on_customer_reply(ticket, actor, origin, now))
         touch(ticket, now)
         ticket.save()
-        record_event(ticket, EventAction.REPLIED, actor=actor, origin=origin, now=now,
-                     new={"message_id": message.pk})
+        record_event(
+            ticket,
+            EventAction.REPLIED,
+            actor=actor,
+            origin=origin,
+            now=now,
+            new={"message_id": message.pk},
+        )
         record_changes(ticket, [c for c in changes if c], actor=actor, origin=origin, now=now)
     return message
 
@@ -99,12 +105,18 @@ def add_note(
         _claim_attachments(ticket, actor, message, attachment_ids)
         touch(ticket, now)
         ticket.save(update_fields=["version", "updated_at"])
-        record_event(ticket, EventAction.NOTED, actor=actor, origin=origin, now=now,
-                     new={"message_id": message.pk})
+        record_event(
+            ticket,
+            EventAction.NOTED,
+            actor=actor,
+            origin=origin,
+            now=now,
+            new={"message_id": message.pk},
+        )
     return message
 
 
-def attach_file(  # noqa: PLR0913
+def attach_file(
     *,
     actor: User,
     origin: Origin,
@@ -129,12 +141,24 @@ def attach_file(  # noqa: PLR0913
     safe_name = safe_file_name(file_name)
     with transaction.atomic():
         attachment = Attachment.objects.create(
-            ticket=ticket, uploaded_by=actor, is_public=not internal, file_name=safe_name,
-            storage_name=storage_name, size=size, sha256=digest,
-            content_type=sniff_content_type(head, safe_name), created_at=now,
+            ticket=ticket,
+            uploaded_by=actor,
+            is_public=not internal,
+            file_name=safe_name,
+            storage_name=storage_name,
+            size=size,
+            sha256=digest,
+            content_type=sniff_content_type(head, safe_name),
+            created_at=now,
         )
-        record_event(ticket, EventAction.ATTACHED, actor=actor, origin=origin, now=now,
-                     new={"attachment_id": str(attachment.pk), "file_name": safe_name})
+        record_event(
+            ticket,
+            EventAction.ATTACHED,
+            actor=actor,
+            origin=origin,
+            now=now,
+            new={"attachment_id": str(attachment.pk), "file_name": safe_name},
+        )
     return attachment
 
 
@@ -156,8 +180,10 @@ def _store(content: IO[bytes]) -> tuple[str, int, str, bytes]:
             for chunk in iter(lambda: content.read(CHUNK), b""):
                 size += len(chunk)
                 if size > limit:
-                    raise Invalid(TicketErrorCode.ATTACHMENT_TOO_LARGE,
-                                  f"Attachments are limited to {limit} bytes.")
+                    raise Invalid(
+                        TicketErrorCode.ATTACHMENT_TOO_LARGE,
+                        f"Attachments are limited to {limit} bytes.",
+                    )
                 head = head or chunk[:512]
                 digest.update(chunk)
                 out.write(chunk)
@@ -172,15 +198,24 @@ def _require_body(body: str, body_html: str | None) -> None:
         raise Invalid(TicketErrorCode.EMPTY_BODY, "The message is empty.")
 
 
-def _add_message(  # noqa: PLR0913
-    ticket: Ticket, actor: User, origin: Origin, kind: MessageKind, body: str,
-    body_html: str | None, now: datetime,
+def _add_message(
+    ticket: Ticket,
+    actor: User,
+    origin: Origin,
+    kind: MessageKind,
+    body: str,
+    body_html: str | None,
+    now: datetime,
 ) -> Message:
     return Message.objects.create(
-        ticket=ticket, kind=kind, is_public=kind == MessageKind.REPLY, author=actor,
+        ticket=ticket,
+        kind=kind,
+        is_public=kind == MessageKind.REPLY,
+        author=actor,
         body_text=clean_text(body),
         body_html=sanitize_html(body_html) if body_html else text_to_html(body),
-        channel=origin.channel, created_at=now,
+        channel=origin.channel,
+        created_at=now,
     )
 
 
@@ -194,8 +229,10 @@ def _claim_attachments(
         pk__in=ids, ticket=ticket, uploaded_by=actor, message__isnull=True
     ).update(message=message, is_public=message.is_public)
     if claimed != len(set(ids)):
-        raise Invalid(TicketErrorCode.INVALID_ATTACHMENT,
-                      "Attach only your own unsent uploads on this ticket.")
+        raise Invalid(
+            TicketErrorCode.INVALID_ATTACHMENT,
+            "Attach only your own unsent uploads on this ticket.",
+        )
 
 
 def _status_after_agent_reply(ticket: Ticket) -> Status | None:
@@ -221,17 +258,26 @@ def _reopen_closed(actor: User, origin: Origin, ticket: Ticket, now: datetime) -
     record_changes(ticket, [change] if change else [], actor=actor, origin=origin, now=now)
 
 
-def _open_follow_up(  # noqa: PLR0913
-    actor: User, origin: Origin, closed: Ticket, body: str, body_html: str | None,
+def _open_follow_up(
+    actor: User,
+    origin: Origin,
+    closed: Ticket,
+    body: str,
+    body_html: str | None,
     now: datetime,
 ) -> Message:
     """A customer wrote to a closed ticket: their reply opens a new, linked ticket that
     keeps the old one's organisation, team and category."""
-    from frontdesk.tickets.actions.create import create_ticket  # noqa: PLC0415 - import cycle
+    from frontdesk.tickets.actions.create import create_ticket
 
     follow_up = create_ticket(
-        actor=actor, origin=origin, subject=f"Re: {closed.subject}", body=body,
-        body_html=body_html, type=closed.type, now=now,
+        actor=actor,
+        origin=origin,
+        subject=f"Re: {closed.subject}",
+        body=body,
+        body_html=body_html,
+        type=closed.type,
+        now=now,
     )
     Ticket.objects.filter(pk=follow_up.pk).update(
         organization=closed.organization_id, team=closed.team_id, category=closed.category_id
@@ -239,6 +285,12 @@ def _open_follow_up(  # noqa: PLR0913
     TicketLink.objects.create(
         source=follow_up, target=closed, kind=LinkKind.RELATED, created_at=now
     )
-    record_event(closed, EventAction.FOLLOW_UP_CREATED, actor=actor, origin=origin, now=now,
-                 new={"number": follow_up.number})
+    record_event(
+        closed,
+        EventAction.FOLLOW_UP_CREATED,
+        actor=actor,
+        origin=origin,
+        now=now,
+        new={"number": follow_up.number},
+    )
     return follow_up.messages.get()

@@ -32,7 +32,7 @@ from frontdesk.tickets.fields import FieldValueError, merge_values, missing_requ
 from frontdesk.tickets.models import IdempotencyKey, Message, Ticket, TicketTag
 
 
-def create_ticket(  # noqa: PLR0913 - one keyword per ticket field is the clearest API here
+def create_ticket(
     *,
     actor: User,
     origin: Origin,
@@ -42,7 +42,7 @@ def create_ticket(  # noqa: PLR0913 - one keyword per ticket field is the cleare
     requester_email: str | None = None,
     requester_name: str = "",
     organization_id: int | None = None,
-    type: str = TicketType.QUESTION,  # noqa: A002 - the domain word
+    type: str = TicketType.QUESTION,
     priority: str = "normal",
     category: str | None = None,
     tags: Sequence[str] = (),
@@ -81,9 +81,7 @@ def create_ticket(  # noqa: PLR0913 - one keyword per ticket field is the cleare
             updated_at=now,
         )
         ticket.team, ticket.assignee = resolve_assignment(team_id, assignee_id)
-        status = default_status(
-            StatusCategory.OPEN if ticket.assignee else StatusCategory.NEW
-        )
+        status = default_status(StatusCategory.OPEN if ticket.assignee else StatusCategory.NEW)
         ticket.status, ticket.status_category = status, status.category
         ticket.number = next_ticket_number()
         ticket.save()
@@ -91,13 +89,21 @@ def create_ticket(  # noqa: PLR0913 - one keyword per ticket field is the cleare
             TicketTag(ticket=ticket, tag=tag) for tag in resolve_tags(tags)
         )
         Message.objects.create(
-            ticket=ticket, kind=MessageKind.REPLY, is_public=True, author=requester,
+            ticket=ticket,
+            kind=MessageKind.REPLY,
+            is_public=True,
+            author=requester,
             body_text=clean_text(body),
             body_html=sanitize_html(body_html) if body_html else text_to_html(body),
-            channel=origin.channel, created_at=now,
+            channel=origin.channel,
+            created_at=now,
         )
         record_event(
-            ticket, EventAction.CREATED, actor=actor, origin=origin, now=now,
+            ticket,
+            EventAction.CREATED,
+            actor=actor,
+            origin=origin,
+            now=now,
             new={"number": ticket.number, "subject": subject},
         )
     return ticket
@@ -121,8 +127,11 @@ def create_ticket_idempotent(
         with transaction.atomic():
             ticket = create_ticket(actor=actor, **payload, **kwargs)
             IdempotencyKey.objects.create(
-                user=actor, key=idempotency_key, request_hash=request_hash,
-                ticket=ticket, created_at=ticket.created_at,
+                user=actor,
+                key=idempotency_key,
+                request_hash=request_hash,
+                ticket=ticket,
+                created_at=ticket.created_at,
             )
     except IntegrityError:
         # A concurrent request with the same key won the race; answer with its ticket.
@@ -160,13 +169,12 @@ def _custom_fields(values: Mapping[str, Any]) -> dict[str, Any]:
     try:
         merged = merge_values(specs, {}, values)
     except FieldValueError as exc:
-        raise Invalid(
-            TicketErrorCode.INVALID_CUSTOM_FIELD, str(exc), {"field": exc.key}
-        ) from exc
+        raise Invalid(TicketErrorCode.INVALID_CUSTOM_FIELD, str(exc), {"field": exc.key}) from exc
     missing = missing_required(specs, merged)
     if missing:
         raise Invalid(
-            TicketErrorCode.INVALID_CUSTOM_FIELD, f"{missing[0]}: this field is required",
+            TicketErrorCode.INVALID_CUSTOM_FIELD,
+            f"{missing[0]}: this field is required",
             {"field": missing[0]},
         )
     return merged

@@ -33,10 +33,12 @@ def close_solved_tickets(*, now: datetime | None = None, limit: int = 10_000) ->
                 change = set_status(ticket, closed_status, now)
                 touch(ticket, now)
                 ticket.save()
-                record_event(ticket, EventAction.AUTO_CLOSED, actor=None, origin=SYSTEM_ORIGIN,
-                             now=now)
-                record_changes(ticket, [change] if change else [], actor=None,
-                               origin=SYSTEM_ORIGIN, now=now)
+                record_event(
+                    ticket, EventAction.AUTO_CLOSED, actor=None, origin=SYSTEM_ORIGIN, now=now
+                )
+                record_changes(
+                    ticket, [change] if change else [], actor=None, origin=SYSTEM_ORIGIN, now=now
+                )
         done += len(batch)
         if len(batch) < BATCH:
             break

@@ -27,8 +27,13 @@ from frontdesk.tickets.models import (
 )
 
 
-def link_tickets(  # noqa: PLR0913
-    *, actor: User, origin: Origin, number: int, target_number: int, kind: str,
+def link_tickets(
+    *,
+    actor: User,
+    origin: Origin,
+    number: int,
+    target_number: int,
+    kind: str,
     now: datetime | None = None,
 ) -> TicketLink:
     """Link two tickets the actor can both see (the check runs on both ends)."""
@@ -46,8 +51,14 @@ def link_tickets(  # noqa: PLR0913
         )
         if created:
             for ticket, other in ((source, target), (target, source)):
-                record_event(ticket, EventAction.LINKED, actor=actor, origin=origin, now=now,
-                             new={"kind": kind, "number": other.number})
+                record_event(
+                    ticket,
+                    EventAction.LINKED,
+                    actor=actor,
+                    origin=origin,
+                    now=now,
+                    new={"kind": kind, "number": other.number},
+                )
     return link
 
 
@@ -60,14 +71,19 @@ def unlink_tickets(
         ticket = access_ticket(actor, number, lock=True)
         link = (
             TicketLink.objects.filter(pk=link_id, source=ticket).select_related("target").first()
-            or TicketLink.objects.filter(pk=link_id, target=ticket)
-            .select_related("source").first()
+            or TicketLink.objects.filter(pk=link_id, target=ticket).select_related("source").first()
         )
         if link is None:
             raise NotFound("No such link.")
         other = link.target if link.source_id == ticket.pk else link.source
-        record_event(ticket, EventAction.UNLINKED, actor=actor, origin=origin, now=now,
-                     old={"kind": link.kind, "number": other.number})
+        record_event(
+            ticket,
+            EventAction.UNLINKED,
+            actor=actor,
+            origin=origin,
+            now=now,
+            old={"kind": link.kind, "number": other.number},
+        )
         link.delete()
 
 
@@ -100,15 +116,28 @@ def merge_tickets(
             source=source, target=target, kind=LinkKind.DUPLICATE, defaults={"created_at": now}
         )
         _system_note(source, f"Merged into #{target.number}.", now)
-        _system_note(target, f"#{source.number} ({source.subject}) was merged into this ticket.",
-                     now)
+        _system_note(
+            target, f"#{source.number} ({source.subject}) was merged into this ticket.", now
+        )
         for ticket in (source, target):
             touch(ticket, now)
             ticket.save()
-        record_event(source, EventAction.MERGED_INTO, actor=actor, origin=origin, now=now,
-                     new={"number": target.number})
-        record_event(target, EventAction.MERGED_FROM, actor=actor, origin=origin, now=now,
-                     new={"number": source.number})
+        record_event(
+            source,
+            EventAction.MERGED_INTO,
+            actor=actor,
+            origin=origin,
+            now=now,
+            new={"number": target.number},
+        )
+        record_event(
+            target,
+            EventAction.MERGED_FROM,
+            actor=actor,
+            origin=origin,
+            now=now,
+            new={"number": source.number},
+        )
         record_changes(source, [change] if change else [], actor=actor, origin=origin, now=now)
     return target
 
@@ -128,8 +157,9 @@ def follow_ticket(
             ticket=ticket, user=follower, defaults={"created_at": now}
         )
         if created:
-            record_event(ticket, EventAction.FOLLOWED, actor=actor, origin=origin, now=now,
-                         new=follower.pk)
+            record_event(
+                ticket, EventAction.FOLLOWED, actor=actor, origin=origin, now=now, new=follower.pk
+            )
 
 
 def unfollow_ticket(
@@ -143,8 +173,9 @@ def unfollow_ticket(
         ticket = access_ticket(actor, number, lock=True)
         deleted, _ = TicketFollower.objects.filter(ticket=ticket, user_id=user_id).delete()
         if deleted:
-            record_event(ticket, EventAction.UNFOLLOWED, actor=actor, origin=origin, now=now,
-                         old=user_id)
+            record_event(
+                ticket, EventAction.UNFOLLOWED, actor=actor, origin=origin, now=now, old=user_id
+            )
 
 
 def _carry_followers(source: Ticket, target: Ticket, now: datetime) -> None:
@@ -159,6 +190,12 @@ def _carry_followers(source: Ticket, target: Ticket, now: datetime) -> None:
 
 def _system_note(ticket: Ticket, text: str, now: datetime) -> None:
     Message.objects.create(
-        ticket=ticket, kind=MessageKind.SYSTEM, is_public=False, author=None, body_text=text,
-        body_html=text_to_html(text), channel="system", created_at=now,
+        ticket=ticket,
+        kind=MessageKind.SYSTEM,
+        is_public=False,
+        author=None,
+        body_text=text,
+        body_html=text_to_html(text),
+        channel="system",
+        created_at=now,
     )

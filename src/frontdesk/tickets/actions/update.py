@@ -35,8 +35,17 @@ from frontdesk.tickets.fields import FieldValueError, merge_values
 from frontdesk.tickets.models import Ticket, TicketTag
 
 UPDATABLE_FIELDS = frozenset(
-    {"subject", "status", "priority", "type", "category", "team_id", "assignee_id", "tags",
-     "custom_fields"}
+    {
+        "subject",
+        "status",
+        "priority",
+        "type",
+        "category",
+        "team_id",
+        "assignee_id",
+        "tags",
+        "custom_fields",
+    }
 )
 
 type Applier = Callable[[Ticket, Any, datetime], FieldChange | None]
@@ -71,8 +80,8 @@ def update_ticket(
             if (change := APPLIERS[field](ticket, changes[field], now))
         ]
         if "status" not in changes and ticket.status_category == StatusCategory.NEW and applied:
-            applied.append(set_status(ticket, default_status(StatusCategory.OPEN), now))
-        applied = [c for c in applied if c]
+            opened = set_status(ticket, default_status(StatusCategory.OPEN), now)
+            applied += [opened] if opened else []
         if applied:
             touch(ticket, now)
             ticket.save()
@@ -110,8 +119,11 @@ def reopen_ticket(
     now = now or clock.now()
     with transaction.atomic():
         ticket = access_ticket(actor, number, lock=True)
-        reopenable = (StatusCategory.SOLVED,) if actor.is_customer else (
-            StatusCategory.SOLVED, StatusCategory.CLOSED)
+        reopenable = (
+            (StatusCategory.SOLVED,)
+            if actor.is_customer
+            else (StatusCategory.SOLVED, StatusCategory.CLOSED)
+        )
         if not actor.is_customer:
             require_can_work(actor)
         if ticket.status_category not in reopenable:

@@ -27,8 +27,13 @@ class Command(BaseCommand):
         if len(password) < 8:
             raise CommandError("The password needs at least 8 characters.")
         try:
-            user = create_user(actor=None, email=options["email"], name=options["name"],
-                               role="admin", password=password)
+            user = create_user(
+                actor=None,
+                email=options["email"],
+                name=options["name"],
+                role="admin",
+                password=password,
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"Created administrator {user.email}")

@@ -34,8 +34,9 @@ class Command(BaseCommand):
         expires = clock.now() + timedelta(days=options["days"]) if options["days"] else None
         try:
             # The command line acts with the owner's own authority.
-            _, secret = create_api_token(actor=user, user=user, name=options["name"],
-                                         scopes=scopes, expires_at=expires)
+            _, secret = create_api_token(
+                actor=user, user=user, name=options["name"], scopes=scopes, expires_at=expires
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(secret)

@@ -11,9 +11,11 @@ from django.core.management.base import BaseCommand
 
 
 def openapi_json() -> str:
-    from frontdesk.api.root import api  # noqa: PLC0415
+    from frontdesk.api.root import api
 
-    return json.dumps(api.get_openapi_schema(path_prefix="/api/v1"), indent=1, sort_keys=True) + "\n"
+    return (
+        json.dumps(api.get_openapi_schema(path_prefix="/api/v1"), indent=1, sort_keys=True) + "\n"
+    )
 
 
 class Command(BaseCommand):

@@ -28,8 +28,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--host", default=settings.HOST)
         parser.add_argument("--port", type=int, default=settings.PORT)
-        parser.add_argument("--workers", type=int, default=int(os.environ.get(
-            "FRONTDESK_WEB_WORKERS", "2")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("FRONTDESK_WEB_WORKERS", "2"))
+        )
         parser.add_argument("--no-demo", action="store_true", help="Do not load demo data.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -43,25 +44,37 @@ class Command(BaseCommand):
         sys.exit(supervise(processes))
 
     def _print_banner(self, host: str, port: int) -> None:
-        from frontdesk.demo.banner import issue_demo_token, login_lines  # noqa: PLC0415
+        from frontdesk.demo.banner import issue_demo_token, login_lines
 
         url = f"http://{host}:{port}/"
         lines = ["", f"Frontdesk is running at {url}", f"API docs: {url}api/v1/docs", ""]
         lines += login_lines()
         token = issue_demo_token()
         if token:
-            lines += ["", f"API token for the demo admin (read, write, admin): {token}",
-                      f"  curl -H 'Authorization: Bearer {token}' {url}api/v1/tickets"]
+            lines += [
+                "",
+                f"API token for the demo admin (read, write, admin): {token}",
+                f"  curl -H 'Authorization: Bearer {token}' {url}api/v1/tickets",
+            ]
         lines += ["", "Press Ctrl-C to stop.", ""]
         self.stdout.write("\n".join(lines))
 
     def _start(self, options: dict[str, Any]) -> list[subprocess.Popen[bytes]]:
         frontdesk = [sys.executable, "-m", "frontdesk.cli"]
         web = [
-            sys.executable, "-m", "granian", "--interface",
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
             os.environ.get("FRONTDESK_SERVER_INTERFACE", "asgi"),
-            "--host", options["host"], "--port", str(options["port"]),
-            "--workers", str(options["workers"]), "--log-level", "warning",
+            "--host",
+            options["host"],
+            "--port",
+            str(options["port"]),
+            "--workers",
+            str(options["workers"]),
+            "--log-level",
+            "warning",
             f"frontdesk.config.{os.environ.get('FRONTDESK_SERVER_INTERFACE', 'asgi')}:application",
         ]
         return [
