@@ -48,6 +48,7 @@ def keyset_page[M: Model](
     if cursor:
         value, pk = decode_cursor(cursor, size=2)
         value = _coerce(queryset.model, field, value)
+        pk = _coerce(queryset.model, queryset.model._meta.pk.name, pk)
         after = "lt" if descending else "gt"
         queryset = queryset.filter(
             Q(**{f"{field}__{after}": value}) | Q(**{field: value, f"pk__{after}": pk})
