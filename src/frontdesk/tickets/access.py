@@ -11,6 +11,8 @@ Visibility:
   of their organisations that share tickets.
 """
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from frontdesk.accounts.access import (
@@ -37,12 +39,23 @@ def visible_to(user: User) -> TicketQuerySet:
         return tickets.none()
     if user.role == Role.ADMIN:
         return tickets
+    if not user.is_staff:
+        return tickets.filter(pk__in=_customer_ticket_ids(user))
     follows = Exists(TicketFollower.objects.filter(ticket=OuterRef("pk"), user=user))
-    if user.is_staff:
-        scope = Q(team__isnull=True) | Q(team_id__in=team_ids(user)) | Q(assignee=user)
-    else:
-        scope = Q(requester=user) | Q(organization_id__in=shared_organization_ids(user))
+    scope = Q(team__isnull=True) | Q(team_id__in=team_ids(user)) | Q(assignee=user)
     return tickets.filter(scope | follows)
+
+
+def _customer_ticket_ids(user: User) -> QuerySet[Any, Any]:
+    """A union of small indexed lookups. A customer sees a sliver of a large help desk, so
+    collecting ids first beats scanning the whole update-time index with an OR filter."""
+    requested = Ticket.objects.filter(requester=user).values("pk")
+    followed = TicketFollower.objects.filter(user=user).values("ticket_id")
+    org_ids = shared_organization_ids(user)
+    if org_ids:
+        shared = Ticket.objects.filter(organization_id__in=org_ids).values("pk")
+        return requested.union(followed, shared, all=True)
+    return requested.union(followed, all=True)
 
 
 def access_ticket(user: User, number: int, *, lock: bool = False) -> Ticket:
