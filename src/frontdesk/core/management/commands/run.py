@@ -5,6 +5,7 @@ fresh API token, then supervises the web server, the task worker and the schedul
 Ctrl-C (or SIGTERM) stops all three; if one dies, the others are stopped too.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if not options["no_demo"] and not User.objects.exists():
             self.stdout.write("First start: loading demo data...")
-            call_command("demo")
+            call_command("demo", verbosity=0)
         self._print_banner(options["host"], options["port"])
         processes = self._start(options)
         sys.exit(supervise(processes))
@@ -61,12 +62,14 @@ class Command(BaseCommand):
 
     def _start(self, options: dict[str, Any]) -> list[subprocess.Popen[bytes]]:
         frontdesk = [sys.executable, "-m", "frontdesk.cli"]
+        # asginl: ASGI without the lifespan protocol, which Django does not implement.
+        interface = os.environ.get("FRONTDESK_SERVER_INTERFACE", "asginl")
         web = [
             sys.executable,
             "-m",
             "granian",
             "--interface",
-            os.environ.get("FRONTDESK_SERVER_INTERFACE", "asgi"),
+            interface,
             "--host",
             options["host"],
             "--port",
@@ -75,12 +78,13 @@ class Command(BaseCommand):
             str(options["workers"]),
             "--log-level",
             "warning",
-            f"frontdesk.config.{os.environ.get('FRONTDESK_SERVER_INTERFACE', 'asgi')}:application",
+            f"frontdesk.config.{'wsgi' if interface == 'wsgi' else 'asgi'}:application",
         ]
+        # Each child leads its own process group, so stopping one also stops what it
+        # spawned (granian's worker processes) and Ctrl-C reaches only this supervisor.
         return [
-            subprocess.Popen(web),
-            subprocess.Popen([*frontdesk, "worker"]),
-            subprocess.Popen([*frontdesk, "scheduler"]),
+            subprocess.Popen(command, start_new_session=True)
+            for command in (web, [*frontdesk, "worker"], [*frontdesk, "scheduler"])
         ]
 
 
@@ -99,13 +103,19 @@ def supervise(processes: list[subprocess.Popen[bytes]]) -> int:
         time.sleep(0.2)
     crashed = not stopping
     for process in processes:
-        if process.poll() is None:
-            process.terminate()
+        signal_group(process, signal.SIGTERM)
     deadline = time.monotonic() + STOP_GRACE_SECONDS
     for process in processes:
         try:
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            process.kill()
+            signal_group(process, signal.SIGKILL)
             process.wait()
+        signal_group(process, signal.SIGKILL)  # leftovers of an exited group leader
     return 1 if crashed else 0
+
+
+def signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
+    """Signal the child's whole process group (it is the group leader)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signum)

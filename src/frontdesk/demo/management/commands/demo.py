@@ -12,6 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         summary = load_demo()
+        if options["verbosity"] == 0:
+            return
         if summary.created:
             self.stdout.write(
                 f"Loaded demo data in {summary.seconds:.1f} s ({summary.tickets} tickets)."
