@@ -52,10 +52,14 @@ def set_status(ticket: Ticket, status: Status, now: datetime) -> FieldChange | N
     old_slug = ticket.status.slug
     ticket.status = status
     ticket.status_category = status.category
-    ticket.solved_at = now if status.category == StatusCategory.SOLVED else None
-    if status.category == StatusCategory.CLOSED:
-        ticket.closed_at = now
+    if status.category == StatusCategory.SOLVED:
+        ticket.solved_at = now
+    elif status.category == StatusCategory.CLOSED:
+        # Closing keeps the moment it was solved: resolution time ends there, not here.
         ticket.solved_at = ticket.solved_at or now
+        ticket.closed_at = now
+    else:
+        ticket.solved_at = None
     return FieldChange("status", old_slug, status.slug)
 
 

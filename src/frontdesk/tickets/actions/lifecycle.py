@@ -24,7 +24,7 @@ def close_solved_tickets(*, now: datetime | None = None, limit: int = 10_000) ->
     while done < limit:
         with transaction.atomic():
             batch = list(
-                Ticket.objects.select_for_update(skip_locked=True)
+                Ticket.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("status")
                 .filter(status_category=StatusCategory.SOLVED, solved_at__lte=cutoff)
                 .order_by("solved_at")[:BATCH]
