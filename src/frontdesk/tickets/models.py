@@ -97,9 +97,10 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         return self.filter(status_category__in=ACTIVE_CATEGORIES)
 
     def with_list_relations(self) -> "TicketQuerySet":
-        return self.select_related(
-            "status", "requester", "organization", "team", "assignee", "category"
-        ).prefetch_related("tags")
+        """The relations `TicketOut` reads. Team, assignee and organisation go out as ids
+        (columns of the ticket row), so they are not joined: with them the query joined 8
+        tables and PostgreSQL spent 10-35 ms planning it, far more than running it."""
+        return self.select_related("status", "requester", "category").prefetch_related("tags")
 
 
 class Ticket(models.Model):
