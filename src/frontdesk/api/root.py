@@ -4,9 +4,11 @@ Every error is JSON `{code, message, details}` with a 4xx status; bad input is n
 """
 
 import json
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -18,6 +20,8 @@ from frontdesk.core.errors import DomainError
 from frontdesk.customers.api import router as customers_router
 from frontdesk.tickets.api import catalog_router
 from frontdesk.tickets.api import router as tickets_router
+
+log = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="Frontdesk API",
@@ -70,3 +74,18 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error(exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """Input the database cannot compare or store: a NUL character (PostgreSQL text), a
+    number out of the column's range. Still the client's input, so a 422, but logged."""
+    log.warning("DataError on %s %s: %s", request.method, request.path, exc)
+    return error(422, "invalid_value", "A value is out of range or has characters that "
+                 "cannot be stored (such as NUL).")
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    """SQLite's driver refuses integers beyond 64 bits before the query runs."""
+    return error(422, "invalid_value", "A number is out of range.")

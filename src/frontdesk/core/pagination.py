@@ -7,7 +7,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Field, Model, Q, QuerySet
@@ -67,6 +67,12 @@ def _coerce(model: type[Model], field: str, value: Any) -> Any:
     if not isinstance(model_field, Field):
         raise Invalid("invalid_cursor", "The cursor is not one this API issued.")
     try:
-        return model_field.to_python(value)
+        coerced = model_field.to_python(value)
+        if isinstance(coerced, datetime):
+            # In UTC now: a far offset on year 1 or 9999 would overflow inside the query.
+            coerced = coerced.replace(tzinfo=coerced.tzinfo or UTC).astimezone(UTC)
+        if coerced is None or (isinstance(coerced, str) and "\x00" in coerced):
+            raise ValueError(value)  # sort keys are never null; PostgreSQL text has no NUL
     except Exception as exc:  # a forged cursor must be a 4xx, whatever the field type
         raise Invalid("invalid_cursor", "The cursor is not one this API issued.") from exc
+    return coerced

@@ -100,8 +100,9 @@ def require_can_work(user: User) -> None:
 
 
 def require_can_note(user: User) -> None:
+    """Internal notes: staff, light agents included (call after `access_ticket`)."""
     if not (user.is_active and user.is_staff):
-        raise NotFound("No such ticket.")
+        raise Forbidden("not_allowed", "Only staff add internal notes.")
 
 
 def require_can_reply(user: User) -> None:

@@ -21,7 +21,14 @@ from frontdesk.tickets import actions
 from frontdesk.tickets.access import access_attachment
 from frontdesk.tickets.actions import catalog
 from frontdesk.tickets.actions.conversation import attachment_path
-from frontdesk.tickets.models import Category, CustomFieldDefinition, Status, Tag, TicketLink
+from frontdesk.tickets.models import (
+    Category,
+    CustomFieldDefinition,
+    Status,
+    Tag,
+    Ticket,
+    TicketLink,
+)
 from frontdesk.tickets.queries import (
     TicketFilters,
     event_list,
@@ -144,14 +151,17 @@ def get_ticket(request: HttpRequest, number: int) -> TicketOut:
 def update_ticket(request: HttpRequest, number: int, payload: TicketUpdateIn) -> TicketOut:
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    actions.update_ticket(
+    ticket = actions.update_ticket(
         actor=actor(request),
         origin=origin_of(request),
         number=number,
         changes=changes,
         expected_version=version,
     )
-    return _ticket_out(request, number)
+    # Not _ticket_out: a ticket moved to a team the caller is not in is now out of their
+    # sight, but the change succeeded and they get its result.
+    updated = Ticket.objects.with_list_relations().select_related("merged_into")
+    return TicketOut.of(updated.get(pk=ticket.pk))
 
 
 @router.post("/tickets/{number}/claim", response={200: TicketOut, **ERRORS})

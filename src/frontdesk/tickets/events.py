@@ -49,7 +49,9 @@ def build_event(
     field: str = "",
     old: Any = None,
     new: Any = None,
+    public: bool = True,
 ) -> TicketEvent:
+    """`public=False` keeps an otherwise public action internal (an internal upload)."""
     return TicketEvent(
         ticket=ticket,
         actor=actor,
@@ -59,7 +61,7 @@ def build_event(
         new_value=new,
         channel=origin.channel,
         ip_address=origin.ip_address,
-        is_public=is_public_event(action, field),
+        is_public=public and is_public_event(action, field),
         created_at=now,
     )
 
@@ -74,9 +76,11 @@ def record_event(
     field: str = "",
     old: Any = None,
     new: Any = None,
+    public: bool = True,
 ) -> TicketEvent:
     event = build_event(
-        ticket, action, actor=actor, origin=origin, now=now, field=field, old=old, new=new
+        ticket, action, actor=actor, origin=origin, now=now, field=field, old=old, new=new,
+        public=public,
     )
     event.save()
     return event

@@ -29,7 +29,14 @@ from frontdesk.tickets.content import clean_text, sanitize_html, text_to_html
 from frontdesk.tickets.errors import TicketErrorCode
 from frontdesk.tickets.events import FieldChange, Origin, record_changes, record_event
 from frontdesk.tickets.files import safe_file_name, sniff_content_type
-from frontdesk.tickets.models import Attachment, Message, Status, Ticket, TicketLink
+from frontdesk.tickets.models import (
+    Attachment,
+    Message,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketLink,
+)
 
 CHUNK = 1 << 16
 
@@ -53,10 +60,10 @@ def post_reply(
     reopens it, by setting). Locks the ticket row.
     """
     now = now or clock.now()
-    require_can_reply(actor)
     _require_body(body, body_html)
     with transaction.atomic():
-        ticket = access_ticket(actor, number, lock=True)
+        ticket = access_ticket(actor, number, lock=True)  # unseen: 404 before any 403
+        require_can_reply(actor)
         if actor.is_customer and ticket.status_category == StatusCategory.CLOSED:
             if closed_reply_policy() != "reopen":
                 return _open_follow_up(actor, origin, ticket, body, body_html, now)
@@ -97,10 +104,10 @@ def add_note(
 ) -> Message:
     """Add an internal note (staff only, light agents included). Never public."""
     now = now or clock.now()
-    require_can_note(actor)
     _require_body(body, body_html)
     with transaction.atomic():
-        ticket = access_ticket(actor, number, lock=True)
+        ticket = access_ticket(actor, number, lock=True)  # unseen: 404 before any 403
+        require_can_note(actor)
         message = _add_message(ticket, actor, origin, MessageKind.NOTE, body, body_html, now)
         _claim_attachments(ticket, actor, message, attachment_ids)
         touch(ticket, now)
@@ -128,12 +135,15 @@ def attach_file(
 ) -> Attachment:
     """Store an upload under a random name and attach it to the ticket.
 
-    Customers' uploads are always public; staff may upload internal files (for notes).
-    A later reply or note claims it through `attachment_ids`.
+    Customers' uploads are always public; staff may upload internal files (for notes),
+    and light agents, who may not reply, only internal ones. A later reply or note claims
+    it through `attachment_ids`. The audit event is as public as the file.
     """
     now = now or clock.now()
     if actor.is_customer:
         internal = False
+    elif not can_work_tickets(actor):
+        internal = True
     ticket = access_ticket(actor, number)
     if not actor.is_customer:
         require_can_note(actor)
@@ -158,6 +168,7 @@ def attach_file(
             origin=origin,
             now=now,
             new={"attachment_id": str(attachment.pk), "file_name": safe_name},
+            public=not internal,
         )
     return attachment
 
@@ -233,6 +244,12 @@ def _claim_attachments(
             TicketErrorCode.INVALID_ATTACHMENT,
             "Attach only your own unsent uploads on this ticket.",
         )
+    # A file claimed by a note became internal: so does the record of its upload.
+    TicketEvent.objects.filter(
+        ticket=ticket,
+        action=EventAction.ATTACHED,
+        new_value__attachment_id__in=[str(i) for i in ids],
+    ).update(is_public=message.is_public)
 
 
 def _status_after_agent_reply(ticket: Ticket) -> Status | None:

@@ -38,14 +38,14 @@ def link_tickets(
 ) -> TicketLink:
     """Link two tickets the actor can both see (the check runs on both ends)."""
     now = now or clock.now()
-    require_can_work(actor)
-    if kind not in LinkKind.values:
-        raise Invalid(TicketErrorCode.INVALID_LINK, f"Unknown link kind {kind!r}.")
-    if number == target_number:
-        raise Invalid(TicketErrorCode.INVALID_LINK, "A ticket cannot link to itself.")
     with transaction.atomic():
-        source = access_ticket(actor, number, lock=True)
+        source = access_ticket(actor, number, lock=True)  # unseen: 404 before any 403
         target = access_ticket(actor, target_number)
+        require_can_work(actor)
+        if kind not in LinkKind.values:
+            raise Invalid(TicketErrorCode.INVALID_LINK, f"Unknown link kind {kind!r}.")
+        if number == target_number:
+            raise Invalid(TicketErrorCode.INVALID_LINK, "A ticket cannot link to itself.")
         link, created = TicketLink.objects.get_or_create(
             source=source, target=target, kind=kind, defaults={"created_at": now}
         )
@@ -66,9 +66,9 @@ def unlink_tickets(
     *, actor: User, origin: Origin, number: int, link_id: int, now: datetime | None = None
 ) -> None:
     now = now or clock.now()
-    require_can_work(actor)
     with transaction.atomic():
         ticket = access_ticket(actor, number, lock=True)
+        require_can_work(actor)
         link = (
             TicketLink.objects.filter(pk=link_id, source=ticket).select_related("target").first()
             or TicketLink.objects.filter(pk=link_id, target=ticket).select_related("source").first()
@@ -97,13 +97,13 @@ def merge_tickets(
     record the merge, and a duplicate link keeps the relation visible.
     """
     now = now or clock.now()
-    require_can_work(actor)
-    if number == into_number:
-        raise Invalid(TicketErrorCode.INVALID_MERGE, "A ticket cannot be merged into itself.")
     with transaction.atomic():
         # Lock in number order so two opposite merges cannot deadlock.
         first, second = sorted((number, into_number))
         locked = {n: access_ticket(actor, n, lock=True) for n in (first, second)}
+        require_can_work(actor)  # after the visibility checks: an unseen ticket is a 404
+        if number == into_number:
+            raise Invalid(TicketErrorCode.INVALID_MERGE, "A ticket cannot be merged into itself.")
         source, target = locked[number], locked[into_number]
         require_not_closed(source)
         require_not_closed(target)
@@ -147,12 +147,12 @@ def follow_ticket(
 ) -> None:
     """Add a follower: a colleague, or a contact to CC. Idempotent."""
     now = now or clock.now()
-    require_can_work(actor)
-    follower = User.objects.filter(pk=user_id, is_active=True).first()
-    if follower is None:
-        raise Invalid(TicketErrorCode.UNKNOWN_USER, f"No active user with id {user_id}.")
     with transaction.atomic():
-        ticket = access_ticket(actor, number, lock=True)
+        ticket = access_ticket(actor, number, lock=True)  # unseen: 404 before any 403
+        require_can_work(actor)
+        follower = User.objects.filter(pk=user_id, is_active=True).first()
+        if follower is None:
+            raise Invalid(TicketErrorCode.UNKNOWN_USER, f"No active user with id {user_id}.")
         _, created = TicketFollower.objects.get_or_create(
             ticket=ticket, user=follower, defaults={"created_at": now}
         )
@@ -167,10 +167,10 @@ def unfollow_ticket(
 ) -> None:
     """Remove a follower. Anyone who sees the ticket may remove themselves."""
     now = now or clock.now()
-    if user_id != actor.pk:
-        require_can_work(actor)
     with transaction.atomic():
-        ticket = access_ticket(actor, number, lock=True)
+        ticket = access_ticket(actor, number, lock=True)  # unseen: 404 before any 403
+        if user_id != actor.pk:
+            require_can_work(actor)
         deleted, _ = TicketFollower.objects.filter(ticket=ticket, user_id=user_id).delete()
         if deleted:
             record_event(

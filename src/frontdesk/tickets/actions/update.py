@@ -66,19 +66,24 @@ def update_ticket(
     audit event. The first change by an agent moves a new ticket to open.
     """
     now = now or clock.now()
-    require_can_work(actor)
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise Invalid("unknown_field", f"Cannot update {sorted(unknown)}.")
     with transaction.atomic():
-        ticket = access_ticket(actor, number, lock=True)
+        ticket = access_ticket(actor, number, lock=True)  # unseen: 404 before any 403
+        require_can_work(actor)
         require_version(ticket, expected_version)
         require_not_closed(ticket)
+        assignee_before = ticket.assignee_id
         applied = [
             change
             for field in sorted(changes, key=_apply_order)
             if (change := APPLIERS[field](ticket, changes[field], now))
+            and change.field != "assignee"
         ]
+        if ticket.assignee_id != assignee_before:
+            # One event whether the assignee was set or dropped by a move to another team.
+            applied.append(FieldChange("assignee", assignee_before, ticket.assignee_id))
         if "status" not in changes and ticket.status_category == StatusCategory.NEW and applied:
             opened = set_status(ticket, default_status(StatusCategory.OPEN), now)
             applied += [opened] if opened else []
@@ -95,9 +100,9 @@ def claim_ticket(
     """Take an unassigned ticket. Safe under concurrency: the row lock makes the second
     claimant see the first one's assignment and get a Conflict."""
     now = now or clock.now()
-    require_can_work(actor)
     with transaction.atomic():
         ticket = access_ticket(actor, number, lock=True)
+        require_can_work(actor)
         require_not_closed(ticket)
         if ticket.assignee_id == actor.pk:
             return ticket

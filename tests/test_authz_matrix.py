@@ -1,0 +1,459 @@
+"""The authorisation matrix: every route of the API against every kind of caller.
+
+`MATRIX` is the spec, one row per route (method, path template as the API declares it)
+and one column per persona. Each case builds a fresh help desk (the `desk` personas, a
+support ticket, a second ticket to merge or link with, an attachment, a link, a follower
+and a spare token), makes one request and checks the status. On top of the status:
+
+- an error is always JSON `{code, message, details}`; 401 is `unauthenticated` and a
+  write with a read-only token (or an admin call without the admin scope) is
+  `insufficient_scope`;
+- a denied request (any 4xx) and any GET leaves the database exactly as it was; an
+  allowed write changes it.
+
+Visibility rules under test (see tickets/access.py): staff see their teams' tickets,
+customers their own, their CC'd ones and those of organisations that share tickets. A
+ticket you may not see is a 404, never a 403; forbidden-but-visible actions are 403.
+"""
+
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from conftest import Desk, token_client
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from frontdesk.accounts.actions import create_api_token
+from frontdesk.accounts.models import ApiToken, Team, User
+from frontdesk.api.root import api
+from frontdesk.customers.models import Membership, Organization
+from frontdesk.tickets import actions
+from frontdesk.tickets.events import Origin
+from frontdesk.tickets.models import (
+    Attachment,
+    Category,
+    CustomFieldDefinition,
+    Message,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketFollower,
+    TicketLink,
+)
+
+# --- personas ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Persona:
+    key: str  # the column name in MATRIX
+    id: str  # the readable test id
+    user: str | None  # a Desk attribute; None is anonymous
+    scopes: tuple[str, ...] = ("read", "write", "admin")
+    deactivated: bool = False
+    ticket_of: str = "bob"  # whose ticket (support team) the case is about
+
+
+PERSONAS = (
+    Persona("anon", "anonymous", None),
+    Persona("bob", "bob-requester", "bob"),
+    Persona("bea", "bea-same-sharing-org", "bea"),
+    Persona("gus", "gus-nonsharing-colleague", "gus", ticket_of="gil"),
+    Persona("erin", "erin-other-org", "erin"),
+    Persona("alice", "alice-agent-of-team", "alice"),
+    Persona("dave", "dave-agent-other-team", "dave"),
+    Persona("lena", "lena-light-agent", "lena"),
+    Persona("sam", "sam-supervisor", "sam"),
+    Persona("carol", "carol-admin", "carol"),
+    Persona("ro", "alice-read-only-token", "alice", scopes=("read",)),
+    Persona("noadm", "carol-token-without-admin-scope", "carol", scopes=("read", "write")),
+    Persona("gone", "deactivated-user-token", "alice", deactivated=True),
+)
+COLUMNS = tuple(p.key for p in PERSONAS)
+
+
+def row(*statuses: int) -> dict[str, int]:
+    assert len(statuses) == len(COLUMNS), statuses
+    return dict(zip(COLUMNS, statuses, strict=True))
+
+
+# --- the matrix -------------------------------------------------------------------------
+# One row per route, one column per persona in PERSONAS order (headers abbreviate: alic =
+# alice, carl = carol, ro = alice's read-only token, noad = carol without admin scope,
+# gone = a deactivated user). Shapes shared by many routes:
+
+# fmt: off
+#                    anon bob  bea  gus  erin alic dave lena sam  carl ro   noad gone
+EVERYONE_READS = row(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401)
+STAFF_READS    = row(401, 404, 404, 404, 404, 200, 200, 200, 200, 200, 200, 200, 401)
+ADMIN_CREATES  = row(401, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403, 401)
+PUBLIC         = row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)
+ORG_READ       = row(401, 200, 200, 404, 404, 200, 200, 200, 200, 200, 200, 200, 401)
+# Reading a ticket or what hangs off it: whoever sees the ticket.
+TICKET_READ    = row(401, 200, 200, 404, 404, 200, 404, 200, 200, 200, 200, 200, 401)
+# Changing a ticket (fields, links, merges, followers): working staff who see it.
+TICKET_WORK    = row(401, 403, 403, 404, 404, 200, 404, 403, 200, 200, 403, 200, 401)
+# fmt: on
+TICKET_WORK_201 = {k: 201 if v == 200 else v for k, v in TICKET_WORK.items()}
+TICKET_WORK_204 = {k: 204 if v == 200 else v for k, v in TICKET_WORK.items()}
+
+# fmt: off
+#           anon bob  bea  gus  erin alic dave lena sam  carl ro   noad gone
+MATRIX: dict[tuple[str, str], dict[str, int]] = {
+    ("GET", "/tickets"): EVERYONE_READS,
+    ("POST", "/tickets"):
+        row(401, 201, 201, 201, 201, 201, 201, 403, 201, 201, 403, 201, 401),
+    ("GET", "/tickets/{number}"): TICKET_READ,
+    ("PATCH", "/tickets/{number}"): TICKET_WORK,
+    # Carol may claim, but an assignee must belong to the ticket's team: 422, no change.
+    ("POST", "/tickets/{number}/claim"):
+        row(401, 403, 403, 404, 404, 200, 404, 403, 200, 422, 403, 422, 401),
+    # The ticket is solved first; customers who see it may reopen it.
+    ("POST", "/tickets/{number}/reopen"):
+        row(401, 200, 200, 404, 404, 200, 404, 403, 200, 200, 403, 200, 401),
+    ("POST", "/tickets/{number}/merge"): TICKET_WORK,
+    ("GET", "/tickets/{number}/messages"): TICKET_READ,
+    ("POST", "/tickets/{number}/replies"):
+        row(401, 201, 201, 404, 404, 201, 404, 403, 201, 201, 403, 201, 401),
+    ("POST", "/tickets/{number}/notes"):
+        row(401, 403, 403, 404, 404, 201, 404, 201, 201, 201, 403, 201, 401),
+    ("GET", "/tickets/{number}/events"): TICKET_READ,
+    ("POST", "/tickets/{number}/attachments"):
+        row(401, 201, 201, 404, 404, 201, 404, 201, 201, 201, 403, 201, 401),
+    ("GET", "/attachments/{attachment_id}"): TICKET_READ,
+    ("POST", "/tickets/{number}/links"): TICKET_WORK_201,
+    ("GET", "/tickets/{number}/links"): TICKET_READ,
+    ("DELETE", "/tickets/{number}/links/{link_id}"): TICKET_WORK_204,
+    ("POST", "/tickets/{number}/followers"): TICKET_WORK_204,
+    ("DELETE", "/tickets/{number}/followers/{user_id}"): TICKET_WORK_204,
+    ("GET", "/statuses"): EVERYONE_READS,
+    ("POST", "/statuses"): ADMIN_CREATES,
+    ("GET", "/categories"): EVERYONE_READS,
+    ("POST", "/categories"): ADMIN_CREATES,
+    ("GET", "/tags"): STAFF_READS,
+    ("GET", "/custom-fields"): EVERYONE_READS,
+    ("POST", "/custom-fields"): ADMIN_CREATES,
+    ("GET", "/users/me"): EVERYONE_READS,
+    ("GET", "/users"): STAFF_READS,
+    ("POST", "/users"): ADMIN_CREATES,
+    ("GET", "/users/{user_id}"): STAFF_READS,
+    ("PATCH", "/users/{user_id}"):
+        row(401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 401),
+    ("GET", "/teams"): STAFF_READS,
+    ("POST", "/teams"): ADMIN_CREATES,
+    ("GET", "/teams/{team_id}"): STAFF_READS,
+    ("GET", "/tokens"): EVERYONE_READS,
+    ("POST", "/tokens"):
+        row(401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 403, 201, 401),
+    # Alice's spare token: only she may revoke it (an admin gets 404 too).
+    ("DELETE", "/tokens/{token_id}"):
+        row(401, 404, 404, 404, 404, 204, 404, 404, 404, 404, 403, 404, 401),
+    ("GET", "/organizations"): EVERYONE_READS,
+    ("POST", "/organizations"): ADMIN_CREATES,
+    ("GET", "/organizations/{organization_id}"): ORG_READ,
+    ("GET", "/organizations/{organization_id}/contacts"): ORG_READ,
+    ("POST", "/organizations/{organization_id}/contacts"):
+        row(401, 403, 403, 403, 403, 403, 403, 403, 403, 204, 403, 403, 401),
+    ("GET", "/openapi.json"): PUBLIC,
+    ("GET", "/docs"): PUBLIC,
+}
+# fmt: on
+
+# Routes an admin may call, but not with a token that lacks the admin scope.
+ADMIN_ROUTES = frozenset(
+    route
+    for route, statuses in MATRIX.items()
+    if statuses["carol"] < 300 and statuses["noadm"] == 403
+)
+
+
+# --- the world each case runs in --------------------------------------------------------
+
+
+@dataclass
+class World:
+    desk: Desk
+    ticket: Ticket  # the support ticket the case is about
+    other: Ticket  # a second support ticket of the same requester (merge/link target)
+    attachment: Attachment  # public, uploaded by the requester
+    link: TicketLink  # ticket -> other, kind parent
+    spare_token: ApiToken  # alice's
+
+
+@dataclass(frozen=True)
+class Call:
+    """How to exercise a route: path parameters, a body, and a preparation step."""
+
+    params: Callable[[World], dict[str, Any]] = lambda w: {}
+    body: Callable[[World], Any] = lambda w: None
+    prepare: Callable[[World], None] = lambda w: None
+
+
+def _solve(w: World) -> None:
+    actions.update_ticket(actor=w.desk.carol, origin=Origin(), number=w.ticket.number,
+                          changes={"status": "solved"}, expected_version=None)
+
+
+CALLS: dict[tuple[str, str], Call] = {
+    ("POST", "/tickets"): Call(body=lambda w: {"subject": "Help", "body": "Please."}),
+    ("PATCH", "/tickets/{number}"): Call(
+        body=lambda w: {"version": w.ticket.version, "priority": "high"}),
+    ("POST", "/tickets/{number}/reopen"): Call(prepare=_solve),
+    ("POST", "/tickets/{number}/merge"): Call(body=lambda w: {"into_number": w.other.number}),
+    ("POST", "/tickets/{number}/replies"): Call(body=lambda w: {"body": "Any news?"}),
+    ("POST", "/tickets/{number}/notes"): Call(body=lambda w: {"body": "Customer is VIP."}),
+    ("POST", "/tickets/{number}/attachments"): Call(body=lambda w: {
+        "file": SimpleUploadedFile("log.txt", b"line 1\n", content_type="text/plain")}),
+    ("POST", "/tickets/{number}/links"): Call(
+        body=lambda w: {"target_number": w.other.number, "kind": "related"}),
+    ("POST", "/tickets/{number}/followers"): Call(body=lambda w: {"user_id": w.desk.sam.pk}),
+    ("DELETE", "/tickets/{number}/followers/{user_id}"): Call(
+        params=lambda w: {"user_id": w.desk.carol.pk}),
+    ("POST", "/statuses"): Call(body=lambda w: {"name": "Waiting on vendor",
+                                                "category": "on_hold"}),
+    ("POST", "/categories"): Call(body=lambda w: {"name": "Hardware"}),
+    ("POST", "/custom-fields"): Call(body=lambda w: {"key": "serial", "label": "Serial",
+                                                     "field_type": "text"}),
+    ("POST", "/users"): Call(body=lambda w: {"email": "newbie@example.com", "role": "agent"}),
+    ("PATCH", "/users/{user_id}"): Call(params=lambda w: {"user_id": w.desk.erin.pk},
+                                        body=lambda w: {"name": "Erin Renamed"}),
+    ("POST", "/teams"): Call(body=lambda w: {"name": "Operations"}),
+    ("POST", "/tokens"): Call(body=lambda w: {"name": "ci", "scopes": ["read"]}),
+    ("POST", "/organizations"): Call(body=lambda w: {"name": "Umbrella"}),
+    ("POST", "/organizations/{organization_id}/contacts"): Call(
+        body=lambda w: {"user_id": w.desk.erin.pk}),
+}
+
+
+def default_params(w: World) -> dict[str, Any]:
+    return {
+        "number": w.ticket.number,
+        "attachment_id": w.attachment.pk,
+        "link_id": w.link.pk,
+        "user_id": w.desk.alice.pk,
+        "team_id": w.desk.support.pk,
+        "token_id": w.spare_token.pk,
+        "organization_id": w.desk.acme.pk,
+    }
+
+
+def build_world(desk: Desk, make_ticket: Callable[..., Ticket], requester: User) -> World:
+    ticket = make_ticket(requester=requester, team=desk.support)
+    other = make_ticket(requester=requester, team=desk.support, subject="Also the scanner")
+    origin = Origin()
+    attachment = actions.attach_file(actor=requester, origin=origin, number=ticket.number,
+                                     file_name="photo.txt", content=io.BytesIO(b"smoke"))
+    link = actions.link_tickets(actor=desk.carol, origin=origin, number=ticket.number,
+                                target_number=other.number, kind="parent")
+    actions.follow_ticket(actor=desk.carol, origin=origin, number=ticket.number,
+                          user_id=desk.carol.pk)
+    spare, _ = create_api_token(actor=desk.alice, user=desk.alice, name="spare",
+                                scopes=["read"])
+    ticket.refresh_from_db()
+    return World(desk, ticket, other, attachment, link, spare)
+
+
+def client_for(persona: Persona, desk: Desk) -> Client:
+    if persona.user is None:
+        return Client()
+    user: User = getattr(desk, persona.user)
+    client = token_client(user, persona.scopes)
+    if persona.deactivated:
+        User.objects.filter(pk=user.pk).update(is_active=False)
+    return client
+
+
+def send(client: Client, method: str, path: str, body: Any) -> Any:
+    url = "/api/v1" + path
+    if isinstance(body, dict) and "file" in body:
+        return client.post(url, body)  # multipart
+    if body is None:
+        return client.generic(method, url)
+    return client.generic(method, url, json.dumps(body), content_type="application/json")
+
+
+def fingerprint() -> dict[str, Any]:
+    """Everything a request could change, minus bookkeeping (token last_used_at)."""
+    return {
+        "tickets": sorted(Ticket.objects.values_list(
+            "number", "version", "status__slug", "priority", "assignee_id", "merged_into_id")),
+        "messages": sorted(Message.objects.values_list("pk", "ticket_id", "kind")),
+        "events": TicketEvent.objects.count(),
+        "attachments": sorted(Attachment.objects.values_list("pk", "ticket_id", "is_public")),
+        "followers": sorted(TicketFollower.objects.values_list("ticket_id", "user_id")),
+        "links": sorted(TicketLink.objects.values_list("pk", "source_id", "target_id", "kind")),
+        "users": sorted(User.objects.values_list("pk", "name", "role", "is_active")),
+        "teams": sorted(Team.objects.values_list("pk", "name")),
+        "organizations": sorted(Organization.objects.values_list("pk", "name")),
+        "memberships": sorted(Membership.objects.values_list("organization_id", "user_id")),
+        "statuses": Status.objects.count(),
+        "categories": Category.objects.count(),
+        "custom_fields": CustomFieldDefinition.objects.count(),
+        "tokens": sorted(
+            (pk, revoked is None) for pk, revoked in ApiToken.objects.values_list(
+                "pk", "revoked_at")
+        ),
+    }
+
+
+# --- the tests --------------------------------------------------------------------------
+
+
+def api_routes() -> set[tuple[str, str]]:
+    """(method, path template) of every operation the API serves, plus its docs."""
+    routes = set()
+    for prefix, router in api._routers:
+        for path, view in router.path_operations.items():
+            full = "/" + "/".join(p for p in (prefix.strip("/"), path.strip("/")) if p)
+            for operation in view.operations:
+                routes.update((method, full) for method in operation.methods)
+    routes.add(("GET", str(api.openapi_url)))
+    routes.add(("GET", "/" + str(api.docs_url).strip("/")))
+    return routes
+
+
+def test_every_route_is_in_the_matrix():
+    served = api_routes()
+    assert served - set(MATRIX) == set(), "routes without a row in MATRIX"
+    assert set(MATRIX) - served == set(), "MATRIX rows for routes the API does not serve"
+    assert set(CALLS) <= set(MATRIX)
+
+
+def test_every_served_url_pattern_is_covered():
+    """The URL patterns Django resolves are the routes above (nothing mounted around them)."""
+    patterns = {str(u.pattern).replace("<", "{").replace(">", "}") for u in api._get_urls()}
+    patterns.discard("")  # the API root
+    assert {"/" + p.rstrip("/") for p in patterns} == {path for _, path in MATRIX}
+
+
+CASES = [
+    pytest.param(route, persona, id=f"{route[0]} {route[1]} | {persona.id}")
+    for route in MATRIX
+    for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(("route", "persona"), CASES)
+def test_authorisation(route, persona, desk, make_ticket, settings, tmp_path):
+    settings.ATTACHMENTS_DIR = tmp_path / "attachments"
+    method, template = route
+    world = build_world(desk, make_ticket, getattr(desk, persona.ticket_of))
+    call = CALLS.get(route, Call())
+    call.prepare(world)
+    world.ticket.refresh_from_db()
+    path = template.format(**{**default_params(world), **call.params(world)})
+    client = client_for(persona, desk)
+    before = fingerprint()
+
+    response = send(client, method, path, call.body(world))
+
+    expected = MATRIX[route][persona.key]
+    body = response.content if not response.streaming else b"".join(response.streaming_content)
+    assert response.status_code == expected, (method, path, persona.id, body[:500])
+    after = fingerprint()
+    if response.status_code >= 400:
+        error = json.loads(body)
+        assert set(error) == {"code", "message", "details"}, error
+        if response.status_code == 401:
+            assert error["code"] == "unauthenticated"
+        if persona.key == "ro" and method != "GET":
+            assert error["code"] == "insufficient_scope"
+        if persona.key == "noadm" and route in ADMIN_ROUTES:
+            assert error["code"] == "insufficient_scope"
+        assert after == before, "a denied request changed the database"
+    elif method == "GET":
+        assert after == before, "a read changed the database"
+    else:
+        assert after != before, "an allowed write changed nothing"
+
+
+VISIBILITY_CASES = [
+    pytest.param(p, id=p.id) for p in PERSONAS if p.user is not None and not p.deactivated
+]
+
+
+@pytest.mark.parametrize("persona", VISIBILITY_CASES)
+def test_ticket_list_shows_exactly_the_visible_tickets(persona, desk, make_ticket):
+    """The list agrees with the detail: a ticket is listed iff GET /tickets/{n} is a 200."""
+    ticket = make_ticket(requester=getattr(desk, persona.ticket_of), team=desk.support)
+    client = client_for(persona, desk)
+    listed = {t["number"] for t in client.get("/api/v1/tickets").json()["items"]}
+    visible = MATRIX[("GET", "/tickets/{number}")][persona.key] == 200
+    assert (ticket.number in listed) == visible
+
+
+def test_admin_only_routes_are_the_documented_ones():
+    assert {
+        ("POST", "/users"), ("PATCH", "/users/{user_id}"), ("POST", "/teams"),
+        ("POST", "/organizations"), ("POST", "/organizations/{organization_id}/contacts"),
+        ("POST", "/statuses"), ("POST", "/categories"), ("POST", "/custom-fields"),
+    } == ADMIN_ROUTES
+
+
+# --- visibility paths the matrix does not cover ----------------------------------------
+
+
+def test_followers_see_tickets_outside_their_reach(desk, make_ticket, as_user):
+    """A CC'd customer and a following agent of another team both see the ticket."""
+    ticket = make_ticket(requester=desk.bob, team=desk.support)
+    for user in (desk.erin, desk.dave):
+        assert as_user(user).get(f"/api/v1/tickets/{ticket.number}").status_code == 404
+        actions.follow_ticket(actor=desk.alice, origin=Origin(), number=ticket.number,
+                              user_id=user.pk)
+        assert as_user(user).get(f"/api/v1/tickets/{ticket.number}").status_code == 200
+
+
+def test_staff_see_unassigned_team_queue_and_their_own_assignments(desk, make_ticket, as_user):
+    triage = make_ticket(requester=desk.erin)
+    Ticket.objects.filter(pk=triage.pk).update(team=None)  # the untriaged queue
+    billing = make_ticket(requester=desk.erin, team=desk.billing)
+    for user in (desk.alice, desk.dave, desk.lena, desk.sam):
+        assert as_user(user).get(f"/api/v1/tickets/{triage.number}").status_code == 200
+    assert as_user(desk.alice).get(f"/api/v1/tickets/{billing.number}").status_code == 404
+    Ticket.objects.filter(pk=billing.pk).update(assignee=desk.alice)
+    assert as_user(desk.alice).get(f"/api/v1/tickets/{billing.number}").status_code == 200
+
+
+def test_a_customer_of_a_nonsharing_org_sees_only_their_own(desk, make_ticket, as_user):
+    own = make_ticket(requester=desk.gus)
+    colleague = make_ticket(requester=desk.gil)
+    numbers = {t["number"] for t in as_user(desk.gus).get("/api/v1/tickets").json()["items"]}
+    assert own.number in numbers
+    assert colleague.number not in numbers
+
+
+def test_a_deactivated_users_session_is_refused(desk, make_ticket):
+    ticket = make_ticket()
+    client = Client()
+    client.force_login(desk.bob)
+    assert client.get(f"/api/v1/tickets/{ticket.number}").status_code == 200
+    User.objects.filter(pk=desk.bob.pk).update(is_active=False)
+    response = client.get(f"/api/v1/tickets/{ticket.number}")
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+
+
+def test_a_session_write_needs_the_csrf_token(desk, make_ticket):
+    ticket = make_ticket()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(desk.alice)
+    count = Message.objects.count()
+    response = client.post(f"/api/v1/tickets/{ticket.number}/notes",
+                           json.dumps({"body": "x"}), content_type="application/json")
+    assert response.status_code in (401, 403)
+    assert Message.objects.count() == count
+
+
+def test_a_revoked_or_unknown_token_is_401(desk):
+    token, secret = create_api_token(actor=desk.alice, user=desk.alice, name="t",
+                                     scopes=["read"])
+    actions_client = Client(headers={"Authorization": f"Bearer {secret}"})
+    assert actions_client.get("/api/v1/users/me").status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=token.created_at)
+    assert actions_client.get("/api/v1/users/me").status_code == 401
+    bogus = Client(headers={"Authorization": "Bearer fd_not-a-token"})
+    assert bogus.get("/api/v1/users/me").status_code == 401

@@ -1,0 +1,222 @@
+"""Query budgets: a list costs the same number of SQL queries with 3 rows as with 30.
+
+Every list endpoint is called once with 3 rows and once with 30 (more than some page
+sizes, which is fine: a per-row query would show either way). The ticket list, the
+busiest endpoint, also has its absolute budget pinned for an agent and for a customer.
+"""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from conftest import Desk, token_client
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from frontdesk.accounts.actions import create_api_token, create_team, create_user
+from frontdesk.core import clock
+from frontdesk.customers.actions import add_contact, create_organization
+from frontdesk.tickets import actions
+from frontdesk.tickets.actions import catalog
+from frontdesk.tickets.choices import EventAction
+from frontdesk.tickets.events import Origin, record_event
+from frontdesk.tickets.models import Tag, Ticket
+
+ORIGIN = Origin()
+
+
+@dataclass
+class Scene:
+    desk: Desk
+    ticket: Ticket  # a support ticket of bob's, for the per-ticket lists
+    made: int = 0  # rows added so far, so names stay unique
+
+
+def add_tickets(scene: Scene, n: int) -> None:
+    """Tickets with every relation the list shows filled in: tags, category, assignee,
+    organisation; some merged into another."""
+    desk = scene.desk
+    category = catalog.create_category(actor=None, name=f"Cat {scene.made}")
+    for i in range(n):
+        ticket = actions.create_ticket(
+            actor=desk.carol, origin=ORIGIN, subject=f"T{scene.made + i}", body="x",
+            requester_email=desk.bob.email, team_id=desk.support.pk,
+            assignee_id=desk.alice.pk, category=category.slug, tags=[f"t{i}", "common"],
+        )
+        if i % 3 == 0:
+            actions.merge_tickets(actor=desk.carol, origin=ORIGIN, number=ticket.number,
+                                  into_number=scene.ticket.number)
+
+
+def add_messages(scene: Scene, n: int) -> None:
+    """Replies and notes by different authors, each with an attachment."""
+    desk = scene.desk
+    for i in range(n):
+        author = (desk.bob, desk.alice, desk.sam)[i % 3]
+        upload = actions.attach_file(actor=author, origin=ORIGIN, number=scene.ticket.number,
+                                     file_name=f"f{i}.txt", content=io.BytesIO(b"data"))
+        actions.post_reply(actor=author, origin=ORIGIN, number=scene.ticket.number,
+                           body=f"Message {i}", attachment_ids=[upload.pk])
+
+
+def add_events(scene: Scene, n: int) -> None:
+    desk = scene.desk
+    for i in range(n):
+        record_event(scene.ticket, EventAction.REPLIED, actor=(desk.alice, desk.bob)[i % 2],
+                     origin=ORIGIN, now=clock.now(), new={"i": i})
+
+
+def add_links(scene: Scene, n: int) -> None:
+    desk = scene.desk
+    for i in range(n):
+        other = actions.create_ticket(actor=desk.carol, origin=ORIGIN, subject=f"L{i}",
+                                      body="x", requester_email=desk.bob.email)
+        source, target = (scene.ticket, other) if i % 2 else (other, scene.ticket)
+        actions.link_tickets(actor=desk.carol, origin=ORIGIN, number=source.number,
+                             target_number=target.number, kind="related")
+
+
+def add_users(scene: Scene, n: int) -> None:
+    for i in range(n):
+        create_user(actor=None, email=f"u{scene.made + i}@example.org",
+                    role=("agent", "customer")[i % 2])
+
+
+def add_teams(scene: Scene, n: int) -> None:
+    members = [scene.desk.alice.pk, scene.desk.dave.pk]
+    for i in range(n):
+        create_team(actor=None, name=f"Team {scene.made + i}", member_ids=members)
+
+
+def add_organizations(scene: Scene, n: int) -> None:
+    for i in range(n):
+        create_organization(actor=None, name=f"Org {scene.made + i}", email_domains=["a.b"])
+
+
+def add_contacts(scene: Scene, n: int) -> None:
+    for i in range(n):
+        user = create_user(actor=None, email=f"c{scene.made + i}@acme.example")
+        add_contact(actor=None, organization_id=scene.desk.acme.pk, user_id=user.pk)
+
+
+def add_statuses(scene: Scene, n: int) -> None:
+    for i in range(n):
+        catalog.create_status(actor=None, name=f"Waiting {scene.made + i}", category="on_hold")
+
+
+def add_categories(scene: Scene, n: int) -> None:
+    for i in range(n):
+        catalog.create_category(actor=None, name=f"Category {scene.made + i}")
+
+
+def add_tags(scene: Scene, n: int) -> None:
+    Tag.objects.bulk_create([Tag(name=f"tag{scene.made + i}") for i in range(n)])
+
+
+def add_custom_fields(scene: Scene, n: int) -> None:
+    for i in range(n):
+        catalog.create_custom_field(actor=None, key=f"f{scene.made + i}", label="F",
+                                    field_type="choice", choices=["a", "b"])
+
+
+def add_tokens(scene: Scene, n: int) -> None:
+    for i in range(n):
+        create_api_token(actor=scene.desk.carol, user=scene.desk.carol, name=f"t{i}",
+                         scopes=["read"])
+
+
+@dataclass(frozen=True)
+class ListEndpoint:
+    path: str
+    add: Callable[[Scene, int], None]
+    caller: str = "carol"
+
+
+LISTS = {
+    "tickets-as-agent": ListEndpoint("/tickets", add_tickets, "alice"),
+    "tickets-as-customer": ListEndpoint("/tickets", add_tickets, "bob"),
+    "tickets-as-admin": ListEndpoint("/tickets", add_tickets, "carol"),
+    "messages-as-agent": ListEndpoint("/tickets/{number}/messages", add_messages, "alice"),
+    "messages-as-customer": ListEndpoint("/tickets/{number}/messages", add_messages, "bob"),
+    "events-as-agent": ListEndpoint("/tickets/{number}/events", add_events, "alice"),
+    "events-as-customer": ListEndpoint("/tickets/{number}/events", add_events, "bob"),
+    "links": ListEndpoint("/tickets/{number}/links", add_links, "alice"),
+    "users": ListEndpoint("/users", add_users),
+    "teams": ListEndpoint("/teams", add_teams),
+    "organizations": ListEndpoint("/organizations", add_organizations),
+    "organizations-as-customer": ListEndpoint("/organizations", add_organizations, "bob"),
+    "contacts": ListEndpoint("/organizations/{acme}/contacts", add_contacts),
+    "contacts-as-customer": ListEndpoint("/organizations/{acme}/contacts", add_contacts, "bob"),
+    "statuses": ListEndpoint("/statuses", add_statuses),
+    "categories": ListEndpoint("/categories", add_categories),
+    "tags": ListEndpoint("/tags", add_tags),
+    "custom-fields": ListEndpoint("/custom-fields", add_custom_fields),
+    "tokens": ListEndpoint("/tokens", add_tokens),
+}
+
+
+@pytest.fixture
+def scene(desk, make_ticket, settings, tmp_path) -> Scene:
+    settings.ATTACHMENTS_DIR = tmp_path / "attachments"
+    return Scene(desk, make_ticket(requester=desk.bob, team=desk.support))
+
+
+def queries_for(client: Any, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def grow(scene: Scene, endpoint: ListEndpoint, to: int) -> None:
+    endpoint.add(scene, to - scene.made)
+    scene.made = to
+
+
+@pytest.mark.parametrize("name", list(LISTS))
+def test_query_count_does_not_grow_with_rows(scene, name):
+    endpoint = LISTS[name]
+    url = "/api/v1" + endpoint.path.format(number=scene.ticket.number, acme=scene.desk.acme.pk)
+    client = token_client(getattr(scene.desk, endpoint.caller), ("read",))
+    client.get("/api/v1/users/me")  # first use of a token records last_used_at
+
+    grow(scene, endpoint, 3)
+    few = queries_for(client, url)
+    grow(scene, endpoint, 30)
+    many = queries_for(client, url)
+
+    assert len(many) == len(few), "\n".join(many)
+
+
+def test_every_list_endpoint_has_a_budget():
+    from frontdesk.api.root import api
+
+    listed = {e.path.replace("{acme}", "{organization_id}") for e in LISTS.values()}
+    collections = {
+        "/" + path.strip("/")
+        for _, router in api._routers
+        for path, view in router.path_operations.items()
+        for op in view.operations
+        if "GET" in op.methods
+        and op.view_func.__name__.startswith("list_")
+    }
+    assert collections == listed
+
+
+# Pinned: the token with its user, the caller's teams (agent) or ticket-sharing
+# organisations (customer), the page with its joined relations, and the page's tags.
+# A change here is a deliberate decision, not an accident: update the numbers knowingly.
+TICKET_LIST_BUDGET = {"alice": 4, "bob": 4}
+
+
+@pytest.mark.parametrize("caller", list(TICKET_LIST_BUDGET))
+def test_ticket_list_budget_is_pinned(scene, django_assert_num_queries, caller):
+    add_tickets(scene, 10)
+    client = token_client(getattr(scene.desk, caller), ("read",))
+    client.get("/api/v1/users/me")
+    with django_assert_num_queries(TICKET_LIST_BUDGET[caller]):
+        response = client.get("/api/v1/tickets")
+    assert response.status_code == 200
+    assert len(response.json()["items"]) >= 10
