@@ -14,7 +14,7 @@ from django.db import transaction
 from frontdesk.accounts.access import can_work_tickets
 from frontdesk.accounts.models import User
 from frontdesk.core import clock
-from frontdesk.core.errors import Invalid
+from frontdesk.core.errors import Forbidden, Invalid
 from frontdesk.tickets.access import access_ticket, require_can_note, require_can_reply
 from frontdesk.tickets.actions._common import (
     closed_reply_policy,
@@ -74,10 +74,12 @@ def post_reply(
         changes = []
         if can_work_tickets(actor):
             ticket.first_response_at = ticket.first_response_at or now
-            target = resolve_status(status) if status else _status_after_agent_reply(ticket)
+            target = _status_requested(status) if status else _status_after_agent_reply(ticket)
             changes.append(set_status(ticket, target, now) if target else None)
         elif status is None:
             changes.append(_reopen_on_customer_reply(ticket, actor, origin, now))
+        else:
+            changes.append(set_status(ticket, _status_marked_by_customer(status), now))
         touch(ticket, now)
         ticket.save()
         record_event(
@@ -250,6 +252,21 @@ def _claim_attachments(
         action=EventAction.ATTACHED,
         new_value__attachment_id__in=[str(i) for i in ids],
     ).update(is_public=message.is_public)
+
+
+def _status_requested(slug: str) -> Status:
+    status = resolve_status(slug)
+    if status.category == StatusCategory.NEW:
+        raise Invalid(TicketErrorCode.STATUS_NOT_ALLOWED, "A replied ticket is no longer new.")
+    return status
+
+
+def _status_marked_by_customer(slug: str) -> Status:
+    """Customers may close the loop themselves ("this is solved"), nothing else."""
+    status = resolve_status(slug)
+    if status.category != StatusCategory.SOLVED:
+        raise Forbidden("not_allowed", "Customers may only mark their ticket solved.")
+    return status
 
 
 def _status_after_agent_reply(ticket: Ticket) -> Status | None:

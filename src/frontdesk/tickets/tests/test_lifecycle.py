@@ -1,6 +1,9 @@
 from datetime import UTC, datetime, timedelta
 
-from frontdesk.tickets.actions import close_solved_tickets, update_ticket
+import pytest
+
+from frontdesk.core.errors import Forbidden, Invalid
+from frontdesk.tickets.actions import close_solved_tickets, post_reply, update_ticket
 from frontdesk.tickets.events import Origin
 from frontdesk.tickets.models import Ticket
 
@@ -38,3 +41,23 @@ def test_closing_an_open_ticket_marks_it_solved_at_the_same_time(desk, make_tick
     )
     ticket = Ticket.objects.get(pk=ticket.pk)
     assert (ticket.solved_at, ticket.closed_at) == (T0, T0)
+
+
+def test_a_reply_cannot_send_a_ticket_back_to_new(desk, make_ticket):
+    ticket = make_ticket()
+    with pytest.raises(Invalid) as caught:
+        post_reply(actor=desk.alice, origin=Origin(), number=ticket.number, body="Hi", status="new")
+    assert caught.value.code == "status_not_allowed"
+    assert Ticket.objects.get(pk=ticket.pk).messages.count() == 1
+
+
+def test_customer_may_mark_solved_but_not_set_other_statuses(desk, make_ticket):
+    ticket = make_ticket(requester=desk.bob)
+    with pytest.raises(Forbidden):
+        post_reply(
+            actor=desk.bob, origin=Origin(), number=ticket.number, body="x", status="pending"
+        )
+    post_reply(
+        actor=desk.bob, origin=Origin(), number=ticket.number, body="Works now", status="solved"
+    )
+    assert Ticket.objects.get(pk=ticket.pk).status_category == "solved"
