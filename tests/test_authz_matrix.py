@@ -194,38 +194,53 @@ class Call:
 
 
 def _solve(w: World) -> None:
-    actions.update_ticket(actor=w.desk.carol, origin=Origin(), number=w.ticket.number,
-                          changes={"status": "solved"}, expected_version=None)
+    actions.update_ticket(
+        actor=w.desk.carol,
+        origin=Origin(),
+        number=w.ticket.number,
+        changes={"status": "solved"},
+        expected_version=None,
+    )
 
 
 CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/tickets"): Call(body=lambda w: {"subject": "Help", "body": "Please."}),
     ("PATCH", "/tickets/{number}"): Call(
-        body=lambda w: {"version": w.ticket.version, "priority": "high"}),
+        body=lambda w: {"version": w.ticket.version, "priority": "high"}
+    ),
     ("POST", "/tickets/{number}/reopen"): Call(prepare=_solve),
     ("POST", "/tickets/{number}/merge"): Call(body=lambda w: {"into_number": w.other.number}),
     ("POST", "/tickets/{number}/replies"): Call(body=lambda w: {"body": "Any news?"}),
     ("POST", "/tickets/{number}/notes"): Call(body=lambda w: {"body": "Customer is VIP."}),
-    ("POST", "/tickets/{number}/attachments"): Call(body=lambda w: {
-        "file": SimpleUploadedFile("log.txt", b"line 1\n", content_type="text/plain")}),
+    ("POST", "/tickets/{number}/attachments"): Call(
+        body=lambda w: {
+            "file": SimpleUploadedFile("log.txt", b"line 1\n", content_type="text/plain")
+        }
+    ),
     ("POST", "/tickets/{number}/links"): Call(
-        body=lambda w: {"target_number": w.other.number, "kind": "related"}),
+        body=lambda w: {"target_number": w.other.number, "kind": "related"}
+    ),
     ("POST", "/tickets/{number}/followers"): Call(body=lambda w: {"user_id": w.desk.sam.pk}),
     ("DELETE", "/tickets/{number}/followers/{user_id}"): Call(
-        params=lambda w: {"user_id": w.desk.carol.pk}),
-    ("POST", "/statuses"): Call(body=lambda w: {"name": "Waiting on vendor",
-                                                "category": "on_hold"}),
+        params=lambda w: {"user_id": w.desk.carol.pk}
+    ),
+    ("POST", "/statuses"): Call(
+        body=lambda w: {"name": "Waiting on vendor", "category": "on_hold"}
+    ),
     ("POST", "/categories"): Call(body=lambda w: {"name": "Hardware"}),
-    ("POST", "/custom-fields"): Call(body=lambda w: {"key": "serial", "label": "Serial",
-                                                     "field_type": "text"}),
+    ("POST", "/custom-fields"): Call(
+        body=lambda w: {"key": "serial", "label": "Serial", "field_type": "text"}
+    ),
     ("POST", "/users"): Call(body=lambda w: {"email": "newbie@example.com", "role": "agent"}),
-    ("PATCH", "/users/{user_id}"): Call(params=lambda w: {"user_id": w.desk.erin.pk},
-                                        body=lambda w: {"name": "Erin Renamed"}),
+    ("PATCH", "/users/{user_id}"): Call(
+        params=lambda w: {"user_id": w.desk.erin.pk}, body=lambda w: {"name": "Erin Renamed"}
+    ),
     ("POST", "/teams"): Call(body=lambda w: {"name": "Operations"}),
     ("POST", "/tokens"): Call(body=lambda w: {"name": "ci", "scopes": ["read"]}),
     ("POST", "/organizations"): Call(body=lambda w: {"name": "Umbrella"}),
     ("POST", "/organizations/{organization_id}/contacts"): Call(
-        body=lambda w: {"user_id": w.desk.erin.pk}),
+        body=lambda w: {"user_id": w.desk.erin.pk}
+    ),
 }
 
 
@@ -245,14 +260,24 @@ def build_world(desk: Desk, make_ticket: Callable[..., Ticket], requester: User)
     ticket = make_ticket(requester=requester, team=desk.support)
     other = make_ticket(requester=requester, team=desk.support, subject="Also the scanner")
     origin = Origin()
-    attachment = actions.attach_file(actor=requester, origin=origin, number=ticket.number,
-                                     file_name="photo.txt", content=io.BytesIO(b"smoke"))
-    link = actions.link_tickets(actor=desk.carol, origin=origin, number=ticket.number,
-                                target_number=other.number, kind="parent")
-    actions.follow_ticket(actor=desk.carol, origin=origin, number=ticket.number,
-                          user_id=desk.carol.pk)
-    spare, _ = create_api_token(actor=desk.alice, user=desk.alice, name="spare",
-                                scopes=["read"])
+    attachment = actions.attach_file(
+        actor=requester,
+        origin=origin,
+        number=ticket.number,
+        file_name="photo.txt",
+        content=io.BytesIO(b"smoke"),
+    )
+    link = actions.link_tickets(
+        actor=desk.carol,
+        origin=origin,
+        number=ticket.number,
+        target_number=other.number,
+        kind="parent",
+    )
+    actions.follow_ticket(
+        actor=desk.carol, origin=origin, number=ticket.number, user_id=desk.carol.pk
+    )
+    spare, _ = create_api_token(actor=desk.alice, user=desk.alice, name="spare", scopes=["read"])
     ticket.refresh_from_db()
     return World(desk, ticket, other, attachment, link, spare)
 
@@ -279,8 +304,11 @@ def send(client: Client, method: str, path: str, body: Any) -> Any:
 def fingerprint() -> dict[str, Any]:
     """Everything a request could change, minus bookkeeping (token last_used_at)."""
     return {
-        "tickets": sorted(Ticket.objects.values_list(
-            "number", "version", "status__slug", "priority", "assignee_id", "merged_into_id")),
+        "tickets": sorted(
+            Ticket.objects.values_list(
+                "number", "version", "status__slug", "priority", "assignee_id", "merged_into_id"
+            )
+        ),
         "messages": sorted(Message.objects.values_list("pk", "ticket_id", "kind")),
         "events": TicketEvent.objects.count(),
         "attachments": sorted(Attachment.objects.values_list("pk", "ticket_id", "is_public")),
@@ -294,8 +322,8 @@ def fingerprint() -> dict[str, Any]:
         "categories": Category.objects.count(),
         "custom_fields": CustomFieldDefinition.objects.count(),
         "tokens": sorted(
-            (pk, revoked is None) for pk, revoked in ApiToken.objects.values_list(
-                "pk", "revoked_at")
+            (pk, revoked is None)
+            for pk, revoked in ApiToken.objects.values_list("pk", "revoked_at")
         ),
     }
 
@@ -388,9 +416,14 @@ def test_ticket_list_shows_exactly_the_visible_tickets(persona, desk, make_ticke
 
 def test_admin_only_routes_are_the_documented_ones():
     assert {
-        ("POST", "/users"), ("PATCH", "/users/{user_id}"), ("POST", "/teams"),
-        ("POST", "/organizations"), ("POST", "/organizations/{organization_id}/contacts"),
-        ("POST", "/statuses"), ("POST", "/categories"), ("POST", "/custom-fields"),
+        ("POST", "/users"),
+        ("PATCH", "/users/{user_id}"),
+        ("POST", "/teams"),
+        ("POST", "/organizations"),
+        ("POST", "/organizations/{organization_id}/contacts"),
+        ("POST", "/statuses"),
+        ("POST", "/categories"),
+        ("POST", "/custom-fields"),
     } == ADMIN_ROUTES
 
 
@@ -402,8 +435,9 @@ def test_followers_see_tickets_outside_their_reach(desk, make_ticket, as_user):
     ticket = make_ticket(requester=desk.bob, team=desk.support)
     for user in (desk.erin, desk.dave):
         assert as_user(user).get(f"/api/v1/tickets/{ticket.number}").status_code == 404
-        actions.follow_ticket(actor=desk.alice, origin=Origin(), number=ticket.number,
-                              user_id=user.pk)
+        actions.follow_ticket(
+            actor=desk.alice, origin=Origin(), number=ticket.number, user_id=user.pk
+        )
         assert as_user(user).get(f"/api/v1/tickets/{ticket.number}").status_code == 200
 
 
@@ -442,15 +476,17 @@ def test_a_session_write_needs_the_csrf_token(desk, make_ticket):
     client = Client(enforce_csrf_checks=True)
     client.force_login(desk.alice)
     count = Message.objects.count()
-    response = client.post(f"/api/v1/tickets/{ticket.number}/notes",
-                           json.dumps({"body": "x"}), content_type="application/json")
+    response = client.post(
+        f"/api/v1/tickets/{ticket.number}/notes",
+        json.dumps({"body": "x"}),
+        content_type="application/json",
+    )
     assert response.status_code in (401, 403)
     assert Message.objects.count() == count
 
 
 def test_a_revoked_or_unknown_token_is_401(desk):
-    token, secret = create_api_token(actor=desk.alice, user=desk.alice, name="t",
-                                     scopes=["read"])
+    token, secret = create_api_token(actor=desk.alice, user=desk.alice, name="t", scopes=["read"])
     actions_client = Client(headers={"Authorization": f"Bearer {secret}"})
     assert actions_client.get("/api/v1/users/me").status_code == 200
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=token.created_at)

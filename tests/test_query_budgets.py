@@ -41,13 +41,23 @@ def add_tickets(scene: Scene, n: int) -> None:
     category = catalog.create_category(actor=None, name=f"Cat {scene.made}")
     for i in range(n):
         ticket = actions.create_ticket(
-            actor=desk.carol, origin=ORIGIN, subject=f"T{scene.made + i}", body="x",
-            requester_email=desk.bob.email, team_id=desk.support.pk,
-            assignee_id=desk.alice.pk, category=category.slug, tags=[f"t{i}", "common"],
+            actor=desk.carol,
+            origin=ORIGIN,
+            subject=f"T{scene.made + i}",
+            body="x",
+            requester_email=desk.bob.email,
+            team_id=desk.support.pk,
+            assignee_id=desk.alice.pk,
+            category=category.slug,
+            tags=[f"t{i}", "common"],
         )
         if i % 3 == 0:
-            actions.merge_tickets(actor=desk.carol, origin=ORIGIN, number=ticket.number,
-                                  into_number=scene.ticket.number)
+            actions.merge_tickets(
+                actor=desk.carol,
+                origin=ORIGIN,
+                number=ticket.number,
+                into_number=scene.ticket.number,
+            )
 
 
 def add_messages(scene: Scene, n: int) -> None:
@@ -55,33 +65,60 @@ def add_messages(scene: Scene, n: int) -> None:
     desk = scene.desk
     for i in range(n):
         author = (desk.bob, desk.alice, desk.sam)[i % 3]
-        upload = actions.attach_file(actor=author, origin=ORIGIN, number=scene.ticket.number,
-                                     file_name=f"f{i}.txt", content=io.BytesIO(b"data"))
-        actions.post_reply(actor=author, origin=ORIGIN, number=scene.ticket.number,
-                           body=f"Message {i}", attachment_ids=[upload.pk])
+        upload = actions.attach_file(
+            actor=author,
+            origin=ORIGIN,
+            number=scene.ticket.number,
+            file_name=f"f{i}.txt",
+            content=io.BytesIO(b"data"),
+        )
+        actions.post_reply(
+            actor=author,
+            origin=ORIGIN,
+            number=scene.ticket.number,
+            body=f"Message {i}",
+            attachment_ids=[upload.pk],
+        )
 
 
 def add_events(scene: Scene, n: int) -> None:
     desk = scene.desk
     for i in range(n):
-        record_event(scene.ticket, EventAction.REPLIED, actor=(desk.alice, desk.bob)[i % 2],
-                     origin=ORIGIN, now=clock.now(), new={"i": i})
+        record_event(
+            scene.ticket,
+            EventAction.REPLIED,
+            actor=(desk.alice, desk.bob)[i % 2],
+            origin=ORIGIN,
+            now=clock.now(),
+            new={"i": i},
+        )
 
 
 def add_links(scene: Scene, n: int) -> None:
     desk = scene.desk
     for i in range(n):
-        other = actions.create_ticket(actor=desk.carol, origin=ORIGIN, subject=f"L{i}",
-                                      body="x", requester_email=desk.bob.email)
+        other = actions.create_ticket(
+            actor=desk.carol,
+            origin=ORIGIN,
+            subject=f"L{i}",
+            body="x",
+            requester_email=desk.bob.email,
+        )
         source, target = (scene.ticket, other) if i % 2 else (other, scene.ticket)
-        actions.link_tickets(actor=desk.carol, origin=ORIGIN, number=source.number,
-                             target_number=target.number, kind="related")
+        actions.link_tickets(
+            actor=desk.carol,
+            origin=ORIGIN,
+            number=source.number,
+            target_number=target.number,
+            kind="related",
+        )
 
 
 def add_users(scene: Scene, n: int) -> None:
     for i in range(n):
-        create_user(actor=None, email=f"u{scene.made + i}@example.org",
-                    role=("agent", "customer")[i % 2])
+        create_user(
+            actor=None, email=f"u{scene.made + i}@example.org", role=("agent", "customer")[i % 2]
+        )
 
 
 def add_teams(scene: Scene, n: int) -> None:
@@ -117,14 +154,16 @@ def add_tags(scene: Scene, n: int) -> None:
 
 def add_custom_fields(scene: Scene, n: int) -> None:
     for i in range(n):
-        catalog.create_custom_field(actor=None, key=f"f{scene.made + i}", label="F",
-                                    field_type="choice", choices=["a", "b"])
+        catalog.create_custom_field(
+            actor=None, key=f"f{scene.made + i}", label="F", field_type="choice", choices=["a", "b"]
+        )
 
 
 def add_tokens(scene: Scene, n: int) -> None:
     for i in range(n):
-        create_api_token(actor=scene.desk.carol, user=scene.desk.carol, name=f"t{i}",
-                         scopes=["read"])
+        create_api_token(
+            actor=scene.desk.carol, user=scene.desk.carol, name=f"t{i}", scopes=["read"]
+        )
 
 
 @dataclass(frozen=True)
@@ -199,8 +238,7 @@ def test_every_list_endpoint_has_a_budget():
         for _, router in api._routers
         for path, view in router.path_operations.items()
         for op in view.operations
-        if "GET" in op.methods
-        and op.view_func.__name__.startswith("list_")
+        if "GET" in op.methods and op.view_func.__name__.startswith("list_")
     }
     assert collections == listed
 

@@ -81,8 +81,11 @@ def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
     """Input the database cannot compare or store: a NUL character (PostgreSQL text), a
     number out of the column's range. Still the client's input, so a 422, but logged."""
     log.warning("DataError on %s %s: %s", request.method, request.path, exc)
-    return error(422, "invalid_value", "A value is out of range or has characters that "
-                 "cannot be stored (such as NUL).")
+    return error(
+        422,
+        "invalid_value",
+        "A value is out of range or has characters that cannot be stored (such as NUL).",
+    )
 
 
 @api.exception_handler(OverflowError)

@@ -79,7 +79,14 @@ def record_event(
     public: bool = True,
 ) -> TicketEvent:
     event = build_event(
-        ticket, action, actor=actor, origin=origin, now=now, field=field, old=old, new=new,
+        ticket,
+        action,
+        actor=actor,
+        origin=origin,
+        now=now,
+        field=field,
+        old=old,
+        new=new,
         public=public,
     )
     event.save()

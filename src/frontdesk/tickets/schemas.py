@@ -107,10 +107,8 @@ class TicketUpdateIn(InputSchema):
     team_id: int | None = None
     assignee_id: int | None = None
     tags: list[str] = Field(None, max_length=50)  # type: ignore[arg-type]
-    custom_fields: dict[str, Any] = Field(
-        None,
-        description="Keys to set; a null value clears the field.",  # type: ignore[arg-type]
-    )
+    # Keys to set; a null value clears the field.
+    custom_fields: dict[str, Any] = Field(None)  # type: ignore[arg-type]
 
 
 class ReplyIn(InputSchema):

@@ -35,8 +35,9 @@ def attachments_dir(settings, tmp_path):
 
 
 def post(client: Client, path: str, body: Any, **headers: str) -> Any:
-    return client.post("/api/v1" + path, json.dumps(body), content_type="application/json",
-                       headers=headers)
+    return client.post(
+        "/api/v1" + path, json.dumps(body), content_type="application/json", headers=headers
+    )
 
 
 def patch(client: Client, path: str, body: Any) -> Any:
@@ -45,8 +46,14 @@ def patch(client: Client, path: str, body: Any) -> Any:
 
 def move_to(desk, ticket: Ticket, slug: str, **kwargs: Any) -> Ticket:
     """Put a ticket in a status as an admin would (no reply involved)."""
-    return actions.update_ticket(actor=desk.carol, origin=ORIGIN, number=ticket.number,
-                                 changes={"status": slug}, expected_version=None, **kwargs)
+    return actions.update_ticket(
+        actor=desk.carol,
+        origin=ORIGIN,
+        number=ticket.number,
+        changes={"status": slug},
+        expected_version=None,
+        **kwargs,
+    )
 
 
 def events_of(ticket: Ticket, action: str) -> list[TicketEvent]:
@@ -86,8 +93,9 @@ def test_reply_lifecycle(desk, make_ticket, as_user, start, replier, expected, r
     if user.is_staff:
         assert ticket.first_response_at == Message.objects.get(pk=response.json()["id"]).created_at
     if ticket.status.slug != start:
-        change = TicketEvent.objects.get(ticket=ticket, action=EventAction.CHANGED,
-                                         field="status", actor=user)
+        change = TicketEvent.objects.get(
+            ticket=ticket, action=EventAction.CHANGED, field="status", actor=user
+        )
         assert (change.old_value, change.new_value) == (start, expected)
 
 
@@ -99,15 +107,17 @@ def test_first_response_time_is_the_first_agent_reply_only(desk, make_ticket, as
     assert ticket.first_response_at == Message.objects.get(pk=first.json()["id"]).created_at
 
 
-def test_customer_reply_to_closed_ticket_opens_a_linked_follow_up(desk, make_ticket, as_user,
-                                                                  settings):
+def test_customer_reply_to_closed_ticket_opens_a_linked_follow_up(
+    desk, make_ticket, as_user, settings
+):
     assert settings.FRONTDESK_CLOSED_REPLY == "followup"  # the default
     closed = make_ticket(requester=desk.bob, subject="Printer on fire")
     move_to(desk, closed, "closed")
     before = Ticket.objects.count()
 
-    response = post(as_user(desk.bob), f"/tickets/{closed.number}/replies",
-                    {"body": "It is burning again"})
+    response = post(
+        as_user(desk.bob), f"/tickets/{closed.number}/replies", {"body": "It is burning again"}
+    )
 
     assert response.status_code == 201, response.content
     assert Ticket.objects.count() == before + 1
@@ -116,18 +126,22 @@ def test_customer_reply_to_closed_ticket_opens_a_linked_follow_up(desk, make_tic
     follow_up = Ticket.objects.exclude(pk=closed.pk).get()
     assert follow_up.subject == "Re: Printer on fire"
     assert follow_up.requester == desk.bob
-    assert (follow_up.team_id, follow_up.organization_id) == (closed.team_id,
-                                                              closed.organization_id)
+    assert (follow_up.team_id, follow_up.organization_id) == (
+        closed.team_id,
+        closed.organization_id,
+    )
     assert Message.objects.get(pk=response.json()["id"]).ticket == follow_up
-    assert TicketLink.objects.filter(source=follow_up, target=closed,
-                                     kind=LinkKind.RELATED).exists()
+    assert TicketLink.objects.filter(
+        source=follow_up, target=closed, kind=LinkKind.RELATED
+    ).exists()
     created = events_of(closed, EventAction.FOLLOW_UP_CREATED)
     assert [e.new_value for e in created] == [{"number": follow_up.number}]
     assert not events_of(closed, EventAction.REOPENED)
 
 
-def test_customer_reply_to_closed_ticket_reopens_it_by_setting(desk, make_ticket, as_user,
-                                                               settings):
+def test_customer_reply_to_closed_ticket_reopens_it_by_setting(
+    desk, make_ticket, as_user, settings
+):
     settings.FRONTDESK_CLOSED_REPLY = "reopen"
     closed = make_ticket(requester=desk.bob)
     move_to(desk, closed, "closed")
@@ -153,8 +167,11 @@ def test_staff_cannot_reply_to_a_closed_ticket(desk, make_ticket, as_user):
 
 def test_reply_can_set_the_next_status(desk, make_ticket, as_user):
     ticket = make_ticket()
-    response = post(as_user(desk.alice), f"/tickets/{ticket.number}/replies",
-                    {"body": "Try this", "status": "pending"})
+    response = post(
+        as_user(desk.alice),
+        f"/tickets/{ticket.number}/replies",
+        {"body": "Try this", "status": "pending"},
+    )
     assert response.status_code == 201
     ticket.refresh_from_db()
     assert ticket.status.slug == "pending"
@@ -167,8 +184,10 @@ def test_stale_version_is_a_409_and_changes_nothing(desk, make_ticket, as_user):
     ticket = make_ticket()
     client = as_user(desk.alice)
     v = client.get(f"/api/v1/tickets/{ticket.number}").json()["version"]
-    assert patch(client, f"/tickets/{ticket.number}", {"version": v, "priority": "high"}
-                 ).status_code == 200
+    assert (
+        patch(client, f"/tickets/{ticket.number}", {"version": v, "priority": "high"}).status_code
+        == 200
+    )
 
     response = patch(client, f"/tickets/{ticket.number}", {"version": v, "priority": "low"})
 
@@ -183,18 +202,31 @@ def test_stale_version_is_a_409_and_changes_nothing(desk, make_ticket, as_user):
 UPDATE_EVENTS = [
     # changes (callables get the desk), expected {field: (old, new)} on an open ticket
     pytest.param({"priority": "high"}, {"priority": ("normal", "high")}, id="priority"),
-    pytest.param({"subject": "  Scanner  "}, {"subject": ("Printer on fire", "Scanner")},
-                 id="subject"),
+    pytest.param(
+        {"subject": "  Scanner  "}, {"subject": ("Printer on fire", "Scanner")}, id="subject"
+    ),
     pytest.param({"type": "incident"}, {"type": ("question", "incident")}, id="type"),
     pytest.param({"status": "pending"}, {"status": ("open", "pending")}, id="status"),
     pytest.param({"tags": ["VIP", "b", "vip"]}, {"tags": ([], ["b", "vip"])}, id="tags"),
-    pytest.param({"assignee_id": lambda d: d.alice.pk},
-                 {"assignee": (None, lambda d: d.alice.pk)}, id="assignee"),
-    pytest.param({"team_id": lambda d: d.billing.pk},
-                 {"team": (lambda d: d.support.pk, lambda d: d.billing.pk)}, id="team"),
-    pytest.param({"priority": "high", "type": "problem", "status": "pending"},
-                 {"priority": ("normal", "high"), "type": ("question", "problem"),
-                  "status": ("open", "pending")}, id="three-fields"),
+    pytest.param(
+        {"assignee_id": lambda d: d.alice.pk},
+        {"assignee": (None, lambda d: d.alice.pk)},
+        id="assignee",
+    ),
+    pytest.param(
+        {"team_id": lambda d: d.billing.pk},
+        {"team": (lambda d: d.support.pk, lambda d: d.billing.pk)},
+        id="team",
+    ),
+    pytest.param(
+        {"priority": "high", "type": "problem", "status": "pending"},
+        {
+            "priority": ("normal", "high"),
+            "type": ("question", "problem"),
+            "status": ("open", "pending"),
+        },
+        id="three-fields",
+    ),
     pytest.param({"priority": "normal", "type": "question"}, {}, id="no-op"),
 ]
 
@@ -208,16 +240,16 @@ def _resolve(value: Any, desk) -> Any:
 
 
 @pytest.mark.parametrize(("changes", "expected"), UPDATE_EVENTS)
-def test_update_records_one_event_per_changed_field(desk, make_ticket, as_user, changes,
-                                                    expected):
+def test_update_records_one_event_per_changed_field(desk, make_ticket, as_user, changes, expected):
     ticket = move_to(desk, make_ticket(), "open")
     version = ticket.version
     changes = {k: _resolve(v, desk) for k, v in changes.items()}
     expected = {k: _resolve(v, desk) for k, v in expected.items()}
     seen = set(TicketEvent.objects.values_list("pk", flat=True))
 
-    response = patch(as_user(desk.alice), f"/tickets/{ticket.number}",
-                     {"version": version, **changes})
+    response = patch(
+        as_user(desk.alice), f"/tickets/{ticket.number}", {"version": version, **changes}
+    )
 
     assert response.status_code == 200, response.content
     new_events = TicketEvent.objects.exclude(pk__in=seen)
@@ -230,23 +262,31 @@ def test_update_records_one_event_per_changed_field(desk, make_ticket, as_user, 
 def test_moving_team_drops_an_assignee_outside_it_and_records_it(desk, make_ticket, as_user):
     ticket = make_ticket(assignee_id=desk.alice.pk)
     client = as_user(desk.sam)
-    response = patch(client, f"/tickets/{ticket.number}",
-                     {"version": ticket.version, "team_id": desk.billing.pk})
+    response = patch(
+        client, f"/tickets/{ticket.number}", {"version": ticket.version, "team_id": desk.billing.pk}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["assignee_id"] is None
-    trail = {e.field: (e.old_value, e.new_value)
-             for e in TicketEvent.objects.filter(ticket=ticket, action=EventAction.CHANGED)}
-    assert trail == {"team": (desk.support.pk, desk.billing.pk),
-                     "assignee": (desk.alice.pk, None)}
+    trail = {
+        e.field: (e.old_value, e.new_value)
+        for e in TicketEvent.objects.filter(ticket=ticket, action=EventAction.CHANGED)
+    }
+    assert trail == {"team": (desk.support.pk, desk.billing.pk), "assignee": (desk.alice.pk, None)}
 
 
 def test_first_change_by_an_agent_opens_a_new_ticket(desk, make_ticket, as_user):
     ticket = make_ticket()
-    response = patch(as_user(desk.alice), f"/tickets/{ticket.number}",
-                     {"version": ticket.version, "priority": "urgent"})
+    response = patch(
+        as_user(desk.alice),
+        f"/tickets/{ticket.number}",
+        {"version": ticket.version, "priority": "urgent"},
+    )
     assert response.json()["status"] == "open"
-    fields = set(TicketEvent.objects.filter(ticket=ticket, action=EventAction.CHANGED)
-                 .values_list("field", flat=True))
+    fields = set(
+        TicketEvent.objects.filter(ticket=ticket, action=EventAction.CHANGED).values_list(
+            "field", flat=True
+        )
+    )
     assert fields == {"priority", "status"}
 
 
@@ -259,8 +299,9 @@ def test_merge_moves_the_conversation_and_closes_the_source(desk, make_ticket, a
     actions.add_note(actor=desk.alice, origin=ORIGIN, number=source.number, body="internal")
     moved = set(Message.objects.filter(ticket=source).values_list("pk", flat=True))
 
-    response = post(as_user(desk.alice), f"/tickets/{source.number}/merge",
-                    {"into_number": target.number})
+    response = post(
+        as_user(desk.alice), f"/tickets/{source.number}/merge", {"into_number": target.number}
+    )
 
     assert response.status_code == 200, response.content
     assert response.json()["number"] == target.number
@@ -270,28 +311,37 @@ def test_merge_moves_the_conversation_and_closes_the_source(desk, make_ticket, a
     assert moved <= set(Message.objects.filter(ticket=target).values_list("pk", flat=True))
     assert not Message.objects.filter(ticket=source).exclude(kind=MessageKind.SYSTEM).exists()
     assert [e.new_value for e in events_of(source, EventAction.MERGED_INTO)] == [
-        {"number": target.number}]
+        {"number": target.number}
+    ]
     assert [e.new_value for e in events_of(target, EventAction.MERGED_FROM)] == [
-        {"number": source.number}]
-    assert TicketLink.objects.filter(source=source, target=target,
-                                     kind=LinkKind.DUPLICATE).exists()
+        {"number": source.number}
+    ]
+    assert TicketLink.objects.filter(source=source, target=target, kind=LinkKind.DUPLICATE).exists()
     assert TicketFollower.objects.filter(ticket=target, user=desk.bea).exists()
-    assert as_user(desk.bob).get(f"/api/v1/tickets/{source.number}").json()[
-        "merged_into"] == target.number
+    assert (
+        as_user(desk.bob).get(f"/api/v1/tickets/{source.number}").json()["merged_into"]
+        == target.number
+    )
 
 
-@pytest.mark.parametrize(("actor", "source_team", "target_team"), [
-    pytest.param("dave", "support", "billing", id="billing-agent-support-into-billing"),
-    pytest.param("dave", "billing", "support", id="billing-agent-billing-into-support"),
-    pytest.param("alice", "support", "billing", id="support-agent-support-into-billing"),
-])
-def test_merge_needs_access_to_both_tickets(desk, make_ticket, actor, source_team,
-                                            target_team):
+@pytest.mark.parametrize(
+    ("actor", "source_team", "target_team"),
+    [
+        pytest.param("dave", "support", "billing", id="billing-agent-support-into-billing"),
+        pytest.param("dave", "billing", "support", id="billing-agent-billing-into-support"),
+        pytest.param("alice", "support", "billing", id="support-agent-support-into-billing"),
+    ],
+)
+def test_merge_needs_access_to_both_tickets(desk, make_ticket, actor, source_team, target_team):
     source = make_ticket(team=getattr(desk, source_team))
     target = make_ticket(team=getattr(desk, target_team))
     with pytest.raises(NotFound):
-        actions.merge_tickets(actor=getattr(desk, actor), origin=ORIGIN, number=source.number,
-                              into_number=target.number)
+        actions.merge_tickets(
+            actor=getattr(desk, actor),
+            origin=ORIGIN,
+            number=source.number,
+            into_number=target.number,
+        )
     source.refresh_from_db()
     assert source.merged_into is None
     assert source.status.slug == "new"
@@ -301,8 +351,9 @@ def test_merge_needs_access_to_both_tickets(desk, make_ticket, actor, source_tea
 def test_merge_over_http_into_an_unseen_ticket_is_404(desk, make_ticket, as_user):
     source = make_ticket(team=desk.support)
     target = make_ticket(team=desk.billing)
-    response = post(as_user(desk.alice), f"/tickets/{source.number}/merge",
-                    {"into_number": target.number})
+    response = post(
+        as_user(desk.alice), f"/tickets/{source.number}/merge", {"into_number": target.number}
+    )
     assert response.status_code == 404
     assert Ticket.objects.get(pk=source.pk).merged_into is None
 
@@ -360,8 +411,9 @@ def in_threads(count: int, work: Any) -> list[Any]:
 def test_concurrent_claims_have_one_winner(desk, make_ticket):
     ticket = make_ticket()
     claimants = [desk.alice, desk.sam]
-    results = in_threads(2, lambda i: actions.claim_ticket(
-        actor=claimants[i], origin=ORIGIN, number=ticket.number))
+    results = in_threads(
+        2, lambda i: actions.claim_ticket(actor=claimants[i], origin=ORIGIN, number=ticket.number)
+    )
     conflicts = [r for r in results if isinstance(r, Conflict)]
     assert len(conflicts) == 1, results
     assert conflicts[0].code == "already_assigned"
@@ -383,8 +435,7 @@ def test_idempotent_create_returns_the_first_ticket(desk, as_user):
     assert first.json()["number"] == again.json()["number"]
     assert Ticket.objects.count() == 1
 
-    other = post(client, "/tickets", {**body, "body": "Since 10am."},
-                 **{"Idempotency-Key": "k-1"})
+    other = post(client, "/tickets", {**body, "body": "Since 10am."}, **{"Idempotency-Key": "k-1"})
     assert other.status_code == 422
     assert other.json()["code"] == "idempotency_key_reused"
     assert Ticket.objects.count() == 1
@@ -407,8 +458,9 @@ def test_idempotency_keys_are_per_user(desk, as_user):
 
 def test_internal_notes_never_reach_customers(desk, make_ticket, as_user):
     ticket = make_ticket(requester=desk.bob)
-    note = post(as_user(desk.lena), f"/tickets/{ticket.number}/notes",
-                {"body": "Customer is grumpy"})
+    note = post(
+        as_user(desk.lena), f"/tickets/{ticket.number}/notes", {"body": "Customer is grumpy"}
+    )
     assert note.status_code == 201
     assert note.json()["is_public"] is False
     post(as_user(desk.alice), f"/tickets/{ticket.number}/replies", {"body": "Hello Bob"})
@@ -425,8 +477,9 @@ def test_internal_notes_never_reach_customers(desk, make_ticket, as_user):
 
 
 def upload(client: Client, number: int, name: str, content: bytes, **form: Any) -> Any:
-    return client.post(f"/api/v1/tickets/{number}/attachments",
-                       {"file": SimpleUploadedFile(name, content), **form})
+    return client.post(
+        f"/api/v1/tickets/{number}/attachments", {"file": SimpleUploadedFile(name, content), **form}
+    )
 
 
 def download(client: Client, attachment_id: str) -> Any:
@@ -443,18 +496,23 @@ def test_internal_attachments_never_reach_customers(desk, make_ticket, as_user):
     internal = upload(agent, ticket.number, "secret-plan.txt", b"x", internal="true").json()
     public = upload(agent, ticket.number, "later-a-note.txt", b"y").json()
     assert (internal["is_public"], public["is_public"]) == (False, True)
-    note = post(agent, f"/tickets/{ticket.number}/notes",
-                {"body": "see files", "attachment_ids": [internal["id"], public["id"]]})
+    note = post(
+        agent,
+        f"/tickets/{ticket.number}/notes",
+        {"body": "see files", "attachment_ids": [internal["id"], public["id"]]},
+    )
     assert note.status_code == 201, note.content
 
     customer = as_user(desk.bob)
     for attachment in (internal, public):
         assert download(customer, attachment["id"]).status_code == 404
         assert download(agent, attachment["id"]).status_code == 200
-    seen = json.dumps([
-        customer.get(f"/api/v1/tickets/{ticket.number}/events").json(),
-        customer.get(f"/api/v1/tickets/{ticket.number}/messages").json(),
-    ])
+    seen = json.dumps(
+        [
+            customer.get(f"/api/v1/tickets/{ticket.number}/events").json(),
+            customer.get(f"/api/v1/tickets/{ticket.number}/messages").json(),
+        ]
+    )
     for attachment in (internal, public):
         assert attachment["id"] not in seen
         assert attachment["file_name"] not in seen
@@ -473,14 +531,20 @@ def test_customer_uploads_are_public_and_claimed_by_their_reply(desk, make_ticke
     client = as_user(desk.bob)
     uploaded = upload(client, ticket.number, "photo.txt", b"smoke", internal="true").json()
     assert uploaded["is_public"] is True
-    reply = post(client, f"/tickets/{ticket.number}/replies",
-                 {"body": "see photo", "attachment_ids": [uploaded["id"]]})
+    reply = post(
+        client,
+        f"/tickets/{ticket.number}/replies",
+        {"body": "see photo", "attachment_ids": [uploaded["id"]]},
+    )
     assert reply.status_code == 201
     assert [a["id"] for a in reply.json()["attachments"]] == [uploaded["id"]]
     # Someone else's upload cannot be claimed.
     other = upload(as_user(desk.bea), ticket.number, "x.txt", b"x").json()
-    stolen = post(client, f"/tickets/{ticket.number}/replies",
-                  {"body": "mine", "attachment_ids": [other["id"]]})
+    stolen = post(
+        client,
+        f"/tickets/{ticket.number}/replies",
+        {"body": "mine", "attachment_ids": [other["id"]]},
+    )
     assert stolen.status_code == 422
     assert stolen.json()["code"] == "invalid_attachment"
 
@@ -506,23 +570,35 @@ def test_download_is_an_attachment_with_nosniff(desk, make_ticket, as_user):
     assert body_of(response) == b"%PDF-1.7 hello"
 
 
-@pytest.mark.parametrize(("name", "content", "served_as"), [
-    pytest.param("cat.png", b"<html><script>alert(1)</script></html>",
-                 "application/octet-stream", id="html-claiming-png"),
-    pytest.param("page.html", b"<html><body>hi</body></html>", "application/octet-stream",
-                 id="html"),
-    pytest.param("image.svg", b"<svg onload=alert(1)></svg>", "application/octet-stream",
-                 id="svg"),
-    pytest.param("real.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, "image/png", id="real-png"),
-    pytest.param("notes.txt", b"plain words\n", "text/plain", id="text"),
-    pytest.param("fake.txt", b"\x00\x01binary", "application/octet-stream", id="binary-txt"),
-])
-def test_content_type_is_sniffed_never_trusted(desk, make_ticket, as_user, name, content,
-                                               served_as):
+@pytest.mark.parametrize(
+    ("name", "content", "served_as"),
+    [
+        pytest.param(
+            "cat.png",
+            b"<html><script>alert(1)</script></html>",
+            "application/octet-stream",
+            id="html-claiming-png",
+        ),
+        pytest.param(
+            "page.html", b"<html><body>hi</body></html>", "application/octet-stream", id="html"
+        ),
+        pytest.param(
+            "image.svg", b"<svg onload=alert(1)></svg>", "application/octet-stream", id="svg"
+        ),
+        pytest.param("real.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, "image/png", id="real-png"),
+        pytest.param("notes.txt", b"plain words\n", "text/plain", id="text"),
+        pytest.param("fake.txt", b"\x00\x01binary", "application/octet-stream", id="binary-txt"),
+    ],
+)
+def test_content_type_is_sniffed_never_trusted(
+    desk, make_ticket, as_user, name, content, served_as
+):
     ticket = make_ticket()
     client = as_user(desk.bob)
-    uploaded = client.post(f"/api/v1/tickets/{ticket.number}/attachments", {
-        "file": SimpleUploadedFile(name, content, content_type="image/png")}).json()
+    uploaded = client.post(
+        f"/api/v1/tickets/{ticket.number}/attachments",
+        {"file": SimpleUploadedFile(name, content, content_type="image/png")},
+    ).json()
     response = download(client, uploaded["id"])
     assert response["Content-Type"] == served_as
     assert response["Content-Disposition"].startswith("attachment;")
@@ -533,25 +609,37 @@ def test_content_type_is_sniffed_never_trusted(desk, make_ticket, as_user, name,
 def raw_multipart(filename_star: str, content: bytes) -> tuple[bytes, str]:
     boundary = "XyZzY"
     body = (
-        f"--{boundary}\r\n"
-        f"Content-Disposition: form-data; name=\"file\"; filename*={filename_star}\r\n"
-        "Content-Type: application/octet-stream\r\n\r\n"
-    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f"--{boundary}\r\n"
+            f'Content-Disposition: form-data; name="file"; filename*={filename_star}\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
-@pytest.mark.parametrize("hostile", [
-    "../../etc/passwd\r\nX: y",
-    "..\\..\\windows\\win.ini",
-    "/absolute/path.txt",
-    "\x00\x1b[31mred\x7f.txt",
-    "....",
-    "",
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "../../etc/passwd\r\nX: y",
+        "..\\..\\windows\\win.ini",
+        "/absolute/path.txt",
+        "\x00\x1b[31mred\x7f.txt",
+        "....",
+        "",
+    ],
+)
 def test_hostile_file_names_become_safe(desk, make_ticket, as_user, hostile):
     ticket = make_ticket()
-    attachment = actions.attach_file(actor=desk.bob, origin=ORIGIN, number=ticket.number,
-                                     file_name=hostile, content=io.BytesIO(b"x"))
+    attachment = actions.attach_file(
+        actor=desk.bob,
+        origin=ORIGIN,
+        number=ticket.number,
+        file_name=hostile,
+        content=io.BytesIO(b"x"),
+    )
     name = attachment.file_name
     assert name
     assert not set(name) & {"/", "\\", "\r", "\n", "\x00"}
@@ -568,7 +656,8 @@ def test_hostile_file_name_over_http(desk, make_ticket, as_user):
     ticket = make_ticket()
     body, content_type = raw_multipart("utf-8''" + quote("../../etc/passwd\r\nX: y"), b"root")
     response = as_user(desk.bob).generic(
-        "POST", f"/api/v1/tickets/{ticket.number}/attachments", body, content_type=content_type)
+        "POST", f"/api/v1/tickets/{ticket.number}/attachments", body, content_type=content_type
+    )
     assert response.status_code == 201, response.content
     name = response.json()["file_name"]
     assert name == "passwdX: y"
@@ -604,8 +693,13 @@ def test_ticket_numbers_are_unique_and_sequential(desk, make_ticket):
 def test_ticket_numbers_are_unique_under_concurrent_creates(desk):
     def create(i: int) -> list[int]:
         return [
-            actions.create_ticket(actor=desk.alice, origin=ORIGIN, subject=f"T{i}-{j}",
-                                  body="x", requester_email=desk.bob.email).number
+            actions.create_ticket(
+                actor=desk.alice,
+                origin=ORIGIN,
+                subject=f"T{i}-{j}",
+                body="x",
+                requester_email=desk.bob.email,
+            ).number
             for j in range(5)
         ]
 
@@ -652,7 +746,8 @@ def test_a_reopened_ticket_is_not_auto_closed(desk, make_ticket, settings):
     now = clock.now()
     ticket = make_ticket()
     move_to(desk, ticket, "solved", now=now - timedelta(days=10))
-    actions.reopen_ticket(actor=desk.bob, origin=ORIGIN, number=ticket.number,
-                          now=now - timedelta(days=9))
+    actions.reopen_ticket(
+        actor=desk.bob, origin=ORIGIN, number=ticket.number, now=now - timedelta(days=9)
+    )
     assert actions.close_solved_tickets(now=now) == 0
     assert Ticket.objects.get(pk=ticket.pk).status.slug == "open"

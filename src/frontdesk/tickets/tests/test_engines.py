@@ -38,10 +38,15 @@ def outcome[E: Exception](expected: type[E], fn: Any, *args: Any, **kwargs: Any)
 # --- custom fields ----------------------------------------------------------------------
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=20)
     | st.sampled_from(["2024-02-29", "2023-02-29", "2024-13-01", "", "a"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
-                                                                max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 field_types = st.sampled_from(FieldType.values) | st.text(max_size=8)
@@ -98,9 +103,16 @@ def test_merge_fails_only_with_field_value_error(field_specs, current, data):
 any_text = st.text(st.characters(exclude_categories=()), max_size=400)
 
 
-@given(any_text | st.builds(lambda a, b: a + b, st.sampled_from(
-    ["../", "..\\", "/etc/", "C:\\", "\\\\server\\share\\", "....", " . ", "\r\n", "\x00"]),
-    any_text))
+@given(
+    any_text
+    | st.builds(
+        lambda a, b: a + b,
+        st.sampled_from(
+            ["../", "..\\", "/etc/", "C:\\", "\\\\server\\share\\", "....", " . ", "\r\n", "\x00"]
+        ),
+        any_text,
+    )
+)
 @example("../../etc/passwd\r\nX: y")
 @example("." * 500)
 @example("a" * 300 + "." + "b" * 300)
@@ -151,8 +163,19 @@ def assert_harmless(output: str) -> None:
     inspector = Inspector()
     inspector.feed(output)
     inspector.close()
-    assert not {"script", "style", "iframe", "object", "embed", "svg", "math", "form",
-                "base", "meta", "link"} & set(inspector.tags)
+    assert not {
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "form",
+        "base",
+        "meta",
+        "link",
+    } & set(inspector.tags)
     for name, value in inspector.attributes:
         assert not name.lower().startswith("on"), (name, output)
         # Browsers drop ASCII whitespace and control characters inside a scheme.
@@ -165,9 +188,9 @@ def assert_harmless(output: str) -> None:
 
 
 HOSTILE = [
-    '<script>alert(1)</script>',
-    '<ScRiPt src=//evil.example/x.js></ScRiPt>',
-    '<scr<script>ipt>alert(1)</scr</script>ipt>',
+    "<script>alert(1)</script>",
+    "<ScRiPt src=//evil.example/x.js></ScRiPt>",
+    "<scr<script>ipt>alert(1)</scr</script>ipt>",
     '<a href="javascript:alert(1)">x</a>',
     '<a href="JaVaScRiPt:alert(1)">x</a>',
     '<a href=" \tjavascript:alert(1)">x</a>',
@@ -181,20 +204,20 @@ HOSTILE = [
     '<a href="DATA:text/html,<script>alert(1)</script>">x</a>',
     '<a href="vbscript:msgbox(1)">x</a>',
     '<a href="VBScript:msgbox(1)">x</a>',
-    '<img src=x onerror=alert(1)>',
+    "<img src=x onerror=alert(1)>",
     '<img src="javascript:alert(1)">',
     '<img src=x OnErRoR="alert(1)">',
-    '<img/src=x/onerror=alert(1)>',
+    "<img/src=x/onerror=alert(1)>",
     '<img src="x" onerror\n=alert(1)>',
-    '<svg onload=alert(1)><circle/></svg>',
-    '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
-    '<body onload=alert(1)>',
+    "<svg onload=alert(1)><circle/></svg>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<body onload=alert(1)>",
     '<div style="background:url(javascript:alert(1))">x</div>',
     '<iframe src="javascript:alert(1)"></iframe>',
     '<form action="javascript:alert(1)"><button>x</button></form>',
     '<p title="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">x</p>',
     '<a href="http://ok.example" onclick="alert(1)">ok</a>',
-    '<!--<script>alert(1)</script>-->',
+    "<!--<script>alert(1)</script>-->",
     '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
     '<a href="cid:image001.png">inline</a>',
 ]
@@ -211,14 +234,56 @@ def test_sanitize_html_keeps_safe_markup():
     assert "<b>bold</b>" in out
 
 
-FRAGMENTS = st.sampled_from([
-    "<a href=\"", "<a href=", "<img src=", "<img src=x ", "\">", "'>", ">", "<", "/", "=",
-    "javascript:", "JaVaScRiPt:", "jav&#x09;ascript:", "&#106;avascript:", "&#x6A;",
-    "&#0000106", "&colon;", "&Tab;", "&NewLine;", "data:text/html,", "DATA:", "vbscript:",
-    "onerror=", " onload=", " OnClick=\"", "alert(1)", "<script>", "</script>", "<svg",
-    "<style>", "<iframe ", "<!--", "-->", "<![CDATA[", "]]>", "\x00", "\t", "\n", " ",
-    "<math>", "<noscript>", "<p title=\"", "</p>", "<div style=\"", "url(", "expression(",
-])
+FRAGMENTS = st.sampled_from(
+    [
+        '<a href="',
+        "<a href=",
+        "<img src=",
+        "<img src=x ",
+        '">',
+        "'>",
+        ">",
+        "<",
+        "/",
+        "=",
+        "javascript:",
+        "JaVaScRiPt:",
+        "jav&#x09;ascript:",
+        "&#106;avascript:",
+        "&#x6A;",
+        "&#0000106",
+        "&colon;",
+        "&Tab;",
+        "&NewLine;",
+        "data:text/html,",
+        "DATA:",
+        "vbscript:",
+        "onerror=",
+        " onload=",
+        ' OnClick="',
+        "alert(1)",
+        "<script>",
+        "</script>",
+        "<svg",
+        "<style>",
+        "<iframe ",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "]]>",
+        "\x00",
+        "\t",
+        "\n",
+        " ",
+        "<math>",
+        "<noscript>",
+        '<p title="',
+        "</p>",
+        '<div style="',
+        "url(",
+        "expression(",
+    ]
+)
 
 
 @settings(max_examples=300)
@@ -232,14 +297,28 @@ def test_sanitize_html_never_lets_script_through(markup):
 # --- cursors ----------------------------------------------------------------------------
 
 cursor_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
-    | st.sampled_from([
-        "2024-01-01T00:00:00+00:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00",
-        "2024-01-01", "\x00", "a\x00b", 2**63, -(2**63) - 1, 10**30,
-    ])
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=30)
+    | st.sampled_from(
+        [
+            "2024-01-01T00:00:00+00:00",
+            "0001-01-01T00:00:00+14:00",
+            "9999-12-31T23:59:59-14:00",
+            "2024-01-01",
+            "\x00",
+            "a\x00b",
+            2**63,
+            -(2**63) - 1,
+            10**30,
+        ]
+    )
     | st.datetimes(timezones=st.just(UTC)).map(datetime.isoformat),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner,
-                                                                max_size=2),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=2)
+    ),
     max_leaves=5,
 )
 forged_cursors = (
@@ -248,14 +327,19 @@ forged_cursors = (
     | st.tuples(cursor_values, cursor_values).map(list).map(encode_cursor)
 )
 LISTS = [
-    (Ticket, "-updated_at"), (Ticket, "created_at"), (Message, "created_at"),
-    (TicketEvent, "created_at"), (User, "email"), (Organization, "name"),
+    (Ticket, "-updated_at"),
+    (Ticket, "created_at"),
+    (Message, "created_at"),
+    (TicketEvent, "created_at"),
+    (User, "email"),
+    (Organization, "name"),
 ]
 
 
 @pytest.mark.django_db
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          deadline=None)
+@settings(
+    max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
 @given(cursor=forged_cursors, listing=st.sampled_from(LISTS))
 @example(cursor=encode_cursor(["a\x00b", 1]), listing=(User, "email"))
 @example(cursor=encode_cursor(["2024-01-01T00:00:00", "1\x00"]), listing=(Ticket, "created_at"))
@@ -265,8 +349,9 @@ LISTS = [
 @example(cursor="W10", listing=(User, "email"))
 def test_a_forged_cursor_is_invalid_never_an_error(cursor, listing):
     model, order = listing
-    page, error = outcome(Invalid, keyset_page, model.objects.all(), order=order,
-                          cursor=cursor, limit=5)
+    page, error = outcome(
+        Invalid, keyset_page, model.objects.all(), order=order, cursor=cursor, limit=5
+    )
     if error is not None:
         assert error.code == "invalid_cursor"
         return
