@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Field, Router
+from ninja import Field, Router, Status
 
 from frontdesk.accounts import actions
 from frontdesk.accounts.access import require_staff
@@ -52,9 +52,9 @@ def list_users(
 
 
 @router.post("/users", response={201: UserOut, **ERRORS})
-def create_user(request: HttpRequest, payload: UserCreateIn) -> tuple[int, UserOut]:
+def create_user(request: HttpRequest, payload: UserCreateIn) -> Status[UserOut]:
     user = actions.create_user(actor=admin_actor(request), **payload.model_dump())
-    return 201, UserOut.of(user)
+    return Status(201, UserOut.of(user))
 
 
 @router.get("/users/{user_id}", response={200: UserOut, **ERRORS})
@@ -83,9 +83,9 @@ def list_teams(request: HttpRequest) -> list[TeamOut]:
 
 
 @router.post("/teams", response={201: TeamOut, **ERRORS})
-def create_team(request: HttpRequest, payload: TeamIn) -> tuple[int, TeamOut]:
+def create_team(request: HttpRequest, payload: TeamIn) -> Status[TeamOut]:
     team = actions.create_team(actor=admin_actor(request), **payload.model_dump())
-    return 201, TeamOut.of(team)
+    return Status(201, TeamOut.of(team))
 
 
 @router.get("/teams/{team_id}", response={200: TeamOut, **ERRORS})
@@ -104,13 +104,13 @@ def list_tokens(request: HttpRequest) -> list[TokenOut]:
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, **ERRORS})
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenCreatedOut]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
     user = actor(request)
     token, secret = actions.create_api_token(actor=user, user=user, **payload.model_dump())
-    return 201, TokenCreatedOut(**TokenOut.of(token).model_dump(), token=secret)
+    return Status(201, TokenCreatedOut(**TokenOut.of(token).model_dump(), token=secret))
 
 
 @router.delete("/tokens/{token_id}", response={204: None, **ERRORS})
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     actions.revoke_api_token(actor=actor(request), token_id=token_id)
-    return 204, None
+    return Status(204, None)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router
+from ninja import Field, Router, Status
 
 from frontdesk.accounts.models import User
 from frontdesk.accounts.schemas import UserOut
@@ -37,11 +37,9 @@ def list_organizations(
 
 
 @router.post("/organizations", response={201: OrganizationOut, **ERRORS})
-def create_organization(
-    request: HttpRequest, payload: OrganizationIn
-) -> tuple[int, OrganizationOut]:
+def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status[OrganizationOut]:
     org = actions.create_organization(actor=admin_actor(request), **payload.model_dump())
-    return 201, OrganizationOut.of(org)
+    return Status(201, OrganizationOut.of(org))
 
 
 @router.get("/organizations/{organization_id}", response={200: OrganizationOut, **ERRORS})
@@ -62,11 +60,11 @@ def list_contacts(request: HttpRequest, organization_id: int) -> list[UserOut]:
 
 
 @router.post("/organizations/{organization_id}/contacts", response={204: None, **ERRORS})
-def add_contact(request: HttpRequest, organization_id: int, payload: ContactIn) -> tuple[int, None]:
+def add_contact(request: HttpRequest, organization_id: int, payload: ContactIn) -> Status[None]:
     actions.add_contact(
         actor=admin_actor(request), organization_id=organization_id, **payload.model_dump()
     )
-    return 204, None
+    return Status(204, None)
 
 
 def _visible(user: User) -> QuerySet[Organization]:

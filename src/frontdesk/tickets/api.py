@@ -8,7 +8,7 @@ from typing import Annotated
 from uuid import UUID
 
 from django.http import FileResponse, HttpRequest
-from ninja import Field, File, Form, Header, Query, Router, Schema
+from ninja import Field, File, Form, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from frontdesk.accounts.access import require_staff
@@ -24,11 +24,11 @@ from frontdesk.tickets.actions.conversation import attachment_path
 from frontdesk.tickets.models import (
     Category,
     CustomFieldDefinition,
-    Status,
     Tag,
     Ticket,
     TicketLink,
 )
+from frontdesk.tickets.models import Status as TicketStatus
 from frontdesk.tickets.queries import (
     TicketFilters,
     event_list,
@@ -128,7 +128,7 @@ def create_ticket(
     request: HttpRequest,
     payload: TicketCreateIn,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)] = None,
-) -> tuple[int, TicketOut]:
+) -> Status[TicketOut]:
     """Create a ticket. Send an `Idempotency-Key` header to make retries safe: the same key
     and body return the first ticket (200) instead of creating another."""
     user, origin = actor(request), origin_of(request)
@@ -139,7 +139,7 @@ def create_ticket(
         )
     else:
         ticket, created = actions.create_ticket(actor=user, origin=origin, **fields), True
-    return (201 if created else 200), _ticket_out(request, ticket.number)
+    return Status((201 if created else 200), _ticket_out(request, ticket.number))
 
 
 @router.get("/tickets/{number}", response={200: TicketOut, **ERRORS})
@@ -202,20 +202,20 @@ def list_messages(
 
 
 @router.post("/tickets/{number}/replies", response={201: MessageOut, **ERRORS})
-def post_reply(request: HttpRequest, number: int, payload: ReplyIn) -> tuple[int, MessageOut]:
+def post_reply(request: HttpRequest, number: int, payload: ReplyIn) -> Status[MessageOut]:
     user = actor(request)
     message = actions.post_reply(
         actor=user, origin=origin_of(request), number=number, **payload.model_dump()
     )
-    return 201, _message_out(request, message.ticket.number, message.pk)
+    return Status(201, _message_out(request, message.ticket.number, message.pk))
 
 
 @router.post("/tickets/{number}/notes", response={201: MessageOut, **ERRORS})
-def add_note(request: HttpRequest, number: int, payload: NoteIn) -> tuple[int, MessageOut]:
+def add_note(request: HttpRequest, number: int, payload: NoteIn) -> Status[MessageOut]:
     message = actions.add_note(
         actor=actor(request), origin=origin_of(request), number=number, **payload.model_dump()
     )
-    return 201, _message_out(request, number, message.pk)
+    return Status(201, _message_out(request, number, message.pk))
 
 
 @router.get("/tickets/{number}/events", response={200: EventPage, **ERRORS})
@@ -237,7 +237,7 @@ def upload_attachment(
     number: int,
     file: File[UploadedFile],
     internal: Form[bool] = False,  # noqa: FBT002
-) -> tuple[int, AttachmentOut]:
+) -> Status[AttachmentOut]:
     """Upload a file (multipart). Reference its id in `attachment_ids` of a reply or note."""
     attachment = actions.attach_file(
         actor=actor(request),
@@ -247,7 +247,7 @@ def upload_attachment(
         content=file,
         internal=internal,
     )
-    return 201, AttachmentOut.of(attachment)
+    return Status(201, AttachmentOut.of(attachment))
 
 
 @router.get("/attachments/{attachment_id}", response={200: None, **ERRORS})
@@ -269,7 +269,7 @@ def download_attachment(request: HttpRequest, attachment_id: UUID) -> FileRespon
 
 
 @router.post("/tickets/{number}/links", response={201: LinkOut, **ERRORS})
-def link_ticket(request: HttpRequest, number: int, payload: LinkIn) -> tuple[int, LinkOut]:
+def link_ticket(request: HttpRequest, number: int, payload: LinkIn) -> Status[LinkOut]:
     link = actions.link_tickets(
         actor=actor(request),
         origin=origin_of(request),
@@ -277,9 +277,10 @@ def link_ticket(request: HttpRequest, number: int, payload: LinkIn) -> tuple[int
         target_number=payload.target_number,
         kind=payload.kind,
     )
-    return 201, LinkOut(
+    link_out = LinkOut(
         id=link.pk, source_number=number, target_number=payload.target_number, kind=link.kind
     )
+    return Status(201, link_out)
 
 
 @router.get("/tickets/{number}/links", response={200: list[LinkOut], **ERRORS})
@@ -300,27 +301,27 @@ def list_links(request: HttpRequest, number: int) -> list[LinkOut]:
 
 
 @router.delete("/tickets/{number}/links/{link_id}", response={204: None, **ERRORS})
-def unlink_ticket(request: HttpRequest, number: int, link_id: int) -> tuple[int, None]:
+def unlink_ticket(request: HttpRequest, number: int, link_id: int) -> Status[None]:
     actions.unlink_tickets(
         actor=actor(request), origin=origin_of(request), number=number, link_id=link_id
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/tickets/{number}/followers", response={204: None, **ERRORS})
-def follow(request: HttpRequest, number: int, payload: FollowerIn) -> tuple[int, None]:
+def follow(request: HttpRequest, number: int, payload: FollowerIn) -> Status[None]:
     actions.follow_ticket(
         actor=actor(request), origin=origin_of(request), number=number, user_id=payload.user_id
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.delete("/tickets/{number}/followers/{user_id}", response={204: None, **ERRORS})
-def unfollow(request: HttpRequest, number: int, user_id: int) -> tuple[int, None]:
+def unfollow(request: HttpRequest, number: int, user_id: int) -> Status[None]:
     actions.unfollow_ticket(
         actor=actor(request), origin=origin_of(request), number=number, user_id=user_id
     )
-    return 204, None
+    return Status(204, None)
 
 
 def _ticket_out(request: HttpRequest, number: int) -> TicketOut:
@@ -340,13 +341,13 @@ def _message_out(request: HttpRequest, number: int, message_id: int) -> MessageO
 @catalog_router.get("/statuses", response={200: list[StatusOut], **ERRORS})
 def list_statuses(request: HttpRequest) -> list[StatusOut]:
     actor(request)
-    return [StatusOut.from_orm(s) for s in Status.objects.all()]
+    return [StatusOut.from_orm(s) for s in TicketStatus.objects.all()]
 
 
 @catalog_router.post("/statuses", response={201: StatusOut, **ERRORS})
-def create_status(request: HttpRequest, payload: StatusIn) -> tuple[int, StatusOut]:
+def create_status(request: HttpRequest, payload: StatusIn) -> Status[StatusOut]:
     status = catalog.create_status(actor=admin_actor(request), **payload.model_dump())
-    return 201, StatusOut.from_orm(status)
+    return Status(201, StatusOut.from_orm(status))
 
 
 @catalog_router.get("/categories", response={200: list[CategoryOut], **ERRORS})
@@ -356,9 +357,9 @@ def list_categories(request: HttpRequest) -> list[CategoryOut]:
 
 
 @catalog_router.post("/categories", response={201: CategoryOut, **ERRORS})
-def create_category(request: HttpRequest, payload: CategoryIn) -> tuple[int, CategoryOut]:
+def create_category(request: HttpRequest, payload: CategoryIn) -> Status[CategoryOut]:
     category = catalog.create_category(actor=admin_actor(request), name=payload.name)
-    return 201, CategoryOut.from_orm(category)
+    return Status(201, CategoryOut.from_orm(category))
 
 
 @catalog_router.get("/tags", response={200: list[TagOut], **ERRORS})
@@ -379,6 +380,6 @@ def list_custom_fields(request: HttpRequest) -> list[CustomFieldOut]:
 
 
 @catalog_router.post("/custom-fields", response={201: CustomFieldOut, **ERRORS})
-def create_custom_field(request: HttpRequest, payload: CustomFieldIn) -> tuple[int, CustomFieldOut]:
+def create_custom_field(request: HttpRequest, payload: CustomFieldIn) -> Status[CustomFieldOut]:
     field = catalog.create_custom_field(actor=admin_actor(request), **payload.model_dump())
-    return 201, CustomFieldOut.from_orm(field)
+    return Status(201, CustomFieldOut.from_orm(field))
