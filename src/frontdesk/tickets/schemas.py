@@ -17,6 +17,11 @@ Subject = Field(min_length=1, max_length=500)
 Body = Field(max_length=200_000)
 
 
+# Output shapes are built with model_construct from typed model fields: validating 25
+# tickets with nested people on every page was a third of the list's server time. The
+# contract test (schemathesis, response_schema_conformance) holds them to the schema.
+
+
 class PersonOut(Schema):
     id: int
     email: str
@@ -49,19 +54,21 @@ class TicketOut(Schema):
     @staticmethod
     def of(ticket: Ticket) -> "TicketOut":
         requester = ticket.requester
-        return TicketOut(
+        return TicketOut.model_construct(
             number=ticket.number,
             subject=ticket.subject,
             status=ticket.status.slug,
             status_category=ticket.status_category,
-            priority=ticket.get_priority_display(),  # type: ignore[arg-type]
-            type=ticket.type,  # type: ignore[arg-type]
+            priority=ticket.get_priority_display(),
+            type=ticket.type,
             channel=ticket.channel,
             category=ticket.category.slug if ticket.category else None,
             tags=sorted(t.name for t in ticket.tags.all()),
             team_id=ticket.team_id,
             assignee_id=ticket.assignee_id,
-            requester=PersonOut(id=requester.pk, email=requester.email, name=requester.name),
+            requester=PersonOut.model_construct(
+                id=requester.pk, email=requester.email, name=requester.name
+            ),
             organization_id=ticket.organization_id,
             custom_fields=ticket.custom_fields,
             merged_into=ticket.merged_into.number if ticket.merged_into else None,
@@ -136,7 +143,7 @@ class AttachmentOut(Schema):
 
     @staticmethod
     def of(attachment: Attachment) -> "AttachmentOut":
-        return AttachmentOut(
+        return AttachmentOut.model_construct(
             id=attachment.pk,
             file_name=attachment.file_name,
             size=attachment.size,
@@ -162,11 +169,11 @@ class MessageOut(Schema):
     @staticmethod
     def of(message: Message) -> "MessageOut":
         author = message.author
-        return MessageOut(
+        return MessageOut.model_construct(
             id=message.pk,
             kind=message.kind,
             is_public=message.is_public,
-            author=PersonOut(id=author.pk, email=author.email, name=author.name)
+            author=PersonOut.model_construct(id=author.pk, email=author.email, name=author.name)
             if author
             else None,
             body_text=message.body_text,
@@ -195,7 +202,7 @@ class EventOut(Schema):
 
     @staticmethod
     def of(event: TicketEvent) -> "EventOut":
-        return EventOut(
+        return EventOut.model_construct(
             id=event.pk,
             action=event.action,
             field=event.field,
