@@ -763,3 +763,9 @@ def test_read_only_token_error_has_the_shape(desk):
     )
     assert response.status_code == 403
     assert assert_error_shape(response)["code"] == "insufficient_scope"
+
+
+def test_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/v1/no-such-endpoint")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

@@ -8,3 +8,5 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.urls),
 ]
+
+handler404 = "frontdesk.core.views.not_found"
