@@ -12,9 +12,8 @@ from django.utils.text import slugify
 from frontdesk.accounts.choices import Role
 from frontdesk.accounts.models import AgentProfile, Team, User
 from frontdesk.customers.models import Membership, Organization, Tier
+from frontdesk.demo.content import FIRST_NAMES, LAST_NAMES
 from frontdesk.demo.seed_text import (
-    FIRST_NAMES,
-    LAST_NAMES,
     ORG_INDUSTRIES,
     ORG_PREFIXES,
     TAGS,

@@ -207,48 +207,6 @@ ORG_INDUSTRIES = (
     "Care",
     "Stores",
 )
-FIRST_NAMES = (
-    "Aisha",
-    "Ben",
-    "Carla",
-    "Daniel",
-    "Elena",
-    "Farid",
-    "Grace",
-    "Hugo",
-    "Ines",
-    "Jonas",
-    "Keiko",
-    "Leo",
-    "Mira",
-    "Nils",
-    "Olivia",
-    "Pablo",
-    "Quinn",
-    "Rosa",
-    "Sven",
-    "Tara",
-)
-LAST_NAMES = (
-    "Adler",
-    "Brooks",
-    "Costa",
-    "Dubois",
-    "Evans",
-    "Garcia",
-    "Hansen",
-    "Ito",
-    "Jensen",
-    "Kowalski",
-    "Moreau",
-    "Novak",
-    "Okafor",
-    "Patel",
-    "Romero",
-    "Sato",
-    "Turner",
-    "Weber",
-)
 
 _WORDS = {s: len(s.split()) for pool in (CUSTOMER_SENTENCES, AGENT_SENTENCES) for s in pool}
 _STEPS = {
