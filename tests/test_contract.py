@@ -68,7 +68,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
             "-m",
             "granian",
             "--interface",
-            "asgi",
+            "wsgi",
             "--host",
             "127.0.0.1",
             "--port",
@@ -77,7 +77,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
             "1",
             "--log-level",
             "warning",
-            "frontdesk.config.asgi:application",
+            "frontdesk.config.wsgi:application",
         ],
         env=env,
     )

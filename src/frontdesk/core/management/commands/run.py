@@ -62,8 +62,10 @@ class Command(BaseCommand):
 
     def _start(self, options: dict[str, Any]) -> list[subprocess.Popen[bytes]]:
         frontdesk = [sys.executable, "-m", "frontdesk.cli"]
-        # asginl: ASGI without the lifespan protocol, which Django does not implement.
-        interface = os.environ.get("FRONTDESK_SERVER_INTERFACE", "asginl")
+        # WSGI by default: measured faster, and error-free under concurrency, for our
+        # sync views (docs/benchmarks.md). "asginl" is ASGI without lifespan, which
+        # Django does not implement.
+        interface = os.environ.get("FRONTDESK_SERVER_INTERFACE", "wsgi")
         web = [
             sys.executable,
             "-m",
