@@ -712,7 +712,8 @@ def run_peer(kinds: list[str]) -> dict[str, Any]:
             "DH_VAR",
         )
     )
-    command = f"(cd {PEER_DIR_REL} && {shown} ./bench.sh)"
+    # Shown relative to the checkout, so results never record this machine's paths.
+    command = f"(cd {PEER_DIR_REL} && {shown} ./bench.sh)".replace(str(ROOT) + "/", "")
     load_before = wait_for_quiet("peer")
     log(f"peer: {command}")
     started = time.monotonic()
