@@ -49,8 +49,3 @@ def require_staff(user: User) -> None:
     """Staff-only resources look absent to customers (404), as a foreign object would."""
     if not user.is_staff:
         raise NotFound()
-
-
-def visible_users(user: User) -> "list[int] | None":
-    """Ids of users a customer may see (just themselves); None means staff see everyone."""
-    return None if user.is_staff else [user.pk]
