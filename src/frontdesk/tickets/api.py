@@ -21,6 +21,7 @@ from frontdesk.tickets import actions
 from frontdesk.tickets.access import access_attachment
 from frontdesk.tickets.actions import catalog
 from frontdesk.tickets.actions.conversation import attachment_path
+from frontdesk.tickets.actions.resolve import normalize_tag
 from frontdesk.tickets.models import (
     Category,
     CustomFieldDefinition,
@@ -139,7 +140,10 @@ def create_ticket(
         )
     else:
         ticket, created = actions.create_ticket(actor=user, origin=origin, **fields), True
-    return Status((201 if created else 200), _ticket_out(request, ticket.number))
+    if not created:  # a replay: answer as a read now would, through the gate
+        return Status(200, _ticket_out(request, ticket.number))
+    # A new ticket carries every related row the response needs, so it is not read again.
+    return Status(201, TicketOut.of(ticket, tags={normalize_tag(t) for t in fields["tags"]}))
 
 
 @router.get("/tickets/{number}", response={200: TicketOut, **ERRORS})

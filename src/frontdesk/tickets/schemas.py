@@ -1,5 +1,6 @@
 """API shapes of tickets and their conversation. Inputs forbid unknown fields."""
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
@@ -52,7 +53,8 @@ class TicketOut(Schema):
     version: int
 
     @staticmethod
-    def of(ticket: Ticket) -> "TicketOut":
+    def of(ticket: Ticket, tags: Collection[str] | None = None) -> "TicketOut":
+        """`tags` may be passed by a caller that already knows them (saves a query)."""
         requester = ticket.requester
         return TicketOut.model_construct(
             number=ticket.number,
@@ -63,7 +65,7 @@ class TicketOut(Schema):
             type=ticket.type,
             channel=ticket.channel,
             category=ticket.category.slug if ticket.category else None,
-            tags=sorted(t.name for t in ticket.tags.all()),
+            tags=sorted(t.name for t in ticket.tags.all()) if tags is None else sorted(tags),
             team_id=ticket.team_id,
             assignee_id=ticket.assignee_id,
             requester=PersonOut.model_construct(

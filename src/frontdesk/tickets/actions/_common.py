@@ -37,9 +37,10 @@ def next_ticket_number() -> int:
 
 
 def default_status(category: StatusCategory) -> Status:
-    status = Status.objects.filter(category=category, is_default=True).first()
-    if status is None:
-        status = Status.objects.filter(category=category).order_by("position", "pk").first()
+    # The category's default status, else its first one.
+    status = (
+        Status.objects.filter(category=category).order_by("-is_default", "position", "pk").first()
+    )
     if status is None:
         raise Invalid(TicketErrorCode.UNKNOWN_STATUS, f"No status is configured for {category}.")
     return status

@@ -66,35 +66,40 @@ def create_ticket(
         raise Invalid("unknown_type", f"Unknown ticket type {type!r}.")
     if actor.is_customer and (team_id or assignee_id or tags or category or organization_id):
         raise Forbidden("field_not_allowed", "Customers cannot set triage fields.")
+    # Everything that only reads or validates happens before the write transaction, so
+    # the database's write lock (SQLite) and the counter row lock are held only for the
+    # inserts; concurrent creators then queue for milliseconds, not for the whole request.
+    team, assignee = resolve_assignment(team_id, assignee_id)
+    ticket = Ticket(
+        subject=subject,
+        channel=origin.channel,
+        type=type,
+        priority=resolve_priority(priority),
+        category=resolve_category(category),
+        custom_fields=_custom_fields(custom_fields or {}),
+        team=team,
+        assignee=assignee,
+        created_at=now,
+        updated_at=now,
+    )
+    status = default_status(StatusCategory.OPEN if assignee else StatusCategory.NEW)
+    ticket.status, ticket.status_category = status, status.category
+    tag_rows = resolve_tags(tags)
+    html = sanitize_html(body_html) if body_html else text_to_html(body)
+    # Last, as it may add a contact (idempotent by address): nothing after it can fail on input.
+    ticket.requester = resolve_requester(actor, requester_email, requester_name)
+    ticket.organization = _organization_for(ticket.requester, organization_id)
     with transaction.atomic():
-        requester = resolve_requester(actor, requester_email, requester_name)
-        ticket = Ticket(
-            subject=subject,
-            requester=requester,
-            organization=_organization_for(requester, organization_id),
-            channel=origin.channel,
-            type=type,
-            priority=resolve_priority(priority),
-            category=resolve_category(category),
-            custom_fields=_custom_fields(custom_fields or {}),
-            created_at=now,
-            updated_at=now,
-        )
-        ticket.team, ticket.assignee = resolve_assignment(team_id, assignee_id)
-        status = default_status(StatusCategory.OPEN if ticket.assignee else StatusCategory.NEW)
-        ticket.status, ticket.status_category = status, status.category
         ticket.number = next_ticket_number()
         ticket.save()
-        TicketTag.objects.bulk_create(
-            TicketTag(ticket=ticket, tag=tag) for tag in resolve_tags(tags)
-        )
+        TicketTag.objects.bulk_create(TicketTag(ticket=ticket, tag=tag) for tag in tag_rows)
         Message.objects.create(
             ticket=ticket,
             kind=MessageKind.REPLY,
             is_public=True,
-            author=requester,
+            author=ticket.requester,
             body_text=clean_text(body),
-            body_html=sanitize_html(body_html) if body_html else text_to_html(body),
+            body_html=html,
             channel=origin.channel,
             created_at=now,
         )
