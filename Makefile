@@ -8,7 +8,9 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck check schema bench clean help
+VENDOR := src/frontdesk/static/vendor
+
+.PHONY: run test lint typecheck check schema bench clean help assets
 
 help:
 	@echo "make run    - set up and serve a demo instance on http://$(HOST):$(PORT)"
@@ -30,10 +32,23 @@ $(VENV)/.dev: requirements-dev.lock pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@ $(VENV)/.runtime
 
-run: $(VENV)/.runtime
+# Front-end libraries from npm (package-lock.json), copied into a gitignored static folder.
+# Without npm the UI has no scripts: `make run` stops with a clear message, `make test`
+# goes on and the browser tests skip themselves.
+$(VENDOR)/.stamp: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the web UI's assets (Debian: apt install npm)"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx-ext-sse/dist/sse.min.js $(VENDOR)/
+	@touch $@
+
+assets: $(VENDOR)/.stamp
+
+run: $(VENV)/.runtime assets
 	$(BIN)/frontdesk run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev
+	@$(MAKE) --no-print-directory assets || echo "!! no front-end assets: browser tests will be skipped"
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
@@ -52,4 +67,4 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules $(VENDOR)
