@@ -79,6 +79,10 @@ INSTALLED_APPS = [
     "frontdesk.customers",
     "frontdesk.tickets",
     "frontdesk.demo",
+    # After our apps, so that our templates (accounts/templates) override allauth's.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "frontdesk.accounts.middleware.RequireAdminTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -176,6 +182,35 @@ DEFAULT_FROM_EMAIL = os.environ.get("FRONTDESK_FROM_EMAIL", "support@frontdesk.l
 # Ticket lifecycle knobs (docs/configuration.md).
 FRONTDESK_AUTO_CLOSE_DAYS = int(os.environ.get("FRONTDESK_AUTO_CLOSE_DAYS", "4"))
 FRONTDESK_CLOSED_REPLY = os.environ.get("FRONTDESK_CLOSED_REPLY", "followup")
+
+# Sign-in (django-allauth): web sign-in for the agent workspace. Email and password, with
+# TOTP two-factor authentication and recovery codes. Accounts are created by staff, so
+# sign-up is closed (the adapter) and addresses need no verification; the customer portal
+# will open sign-up later. The API keeps its own token and session auth (api/auth.py).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/desk/"
+ACCOUNT_ADAPTER = "frontdesk.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"  # staff-created accounts
+ACCOUNT_LOGOUT_ON_GET = False  # sign-out is a POST (a confirmation page on GET)
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_SESSION_REMEMBER = None  # a "Remember me" checkbox
+# Password reset by emailed link (allauth's default). An unknown address gets no mail and
+# the same "sent" page, so the form does not reveal who has an account.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Rate limits (failed sign-ins, password resets, codes) stay at allauth's defaults.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Frontdesk"
+# When true, an admin without an authenticator app is sent to set one up and can reach
+# nothing else until they do (accounts/middleware.py).
+FRONTDESK_REQUIRE_ADMIN_MFA = env_bool("FRONTDESK_REQUIRE_ADMIN_MFA", default=False)
 
 # Safe by default: HSTS and secure cookies only make sense behind TLS.
 SESSION_COOKIE_HTTPONLY = True

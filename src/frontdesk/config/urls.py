@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from frontdesk.api.root import api
 from frontdesk.core import views as core_views
@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.urls),
+    path("accounts/", include("allauth.urls")),
 ]
 
 handler404 = "frontdesk.core.views.not_found"
