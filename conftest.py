@@ -78,7 +78,7 @@ def desk(db: Any) -> Desk:
             add_contact(actor=None, organization_id=org.pk, user_id=users[name].pk, is_primary=True)
     return Desk(
         **users, support=support, billing=billing, acme=acme, globex=globex, initech=initech
-    )  # type: ignore[arg-type]
+    )
 
 
 @pytest.fixture

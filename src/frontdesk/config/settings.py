@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.utils.csp import CSP
 
 
 def env_bool(name: str, *, default: bool) -> bool:
@@ -97,6 +98,7 @@ MIDDLEWARE = [
     "frontdesk.accounts.middleware.RequireAdminTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "frontdesk.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "frontdesk.config.urls"
@@ -227,8 +229,8 @@ if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CSP = {
     "default-src": ["'self'"],
-    "script-src": ["'self'", "'nonce'"],
-    "style-src": ["'self'", "'nonce'"],
+    "script-src": ["'self'", CSP.NONCE],
+    "style-src": ["'self'", CSP.NONCE],
     "img-src": ["'self'", "data:"],
     "frame-ancestors": ["'none'"],
     "base-uri": ["'self'"],
@@ -242,3 +244,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("FRONTDESK_LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# Live updates (docs/adr/0006-live-updates.md). The backend is "memory", "postgres" or
+# "redis"; empty picks redis with REDIS_URL, else postgres on PostgreSQL, else memory.
+# A stream ends after FRONTDESK_LIVE_STREAM_SECONDS and the browser reconnects.
+# FRONTDESK_WEB_THREADS: granian's blocking threads per web worker (WSGI), so open
+# streams do not starve normal requests.
+FRONTDESK_LIVE_BACKEND = os.environ.get("FRONTDESK_LIVE_BACKEND", "").strip().lower()
+FRONTDESK_LIVE_STREAM_SECONDS = int(os.environ.get("FRONTDESK_LIVE_STREAM_SECONDS", "30"))
+FRONTDESK_WEB_THREADS = int(os.environ.get("FRONTDESK_WEB_THREADS", "32"))

@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from frontdesk.api.root import api
 from frontdesk.core import views as core_views
@@ -8,6 +9,9 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
+    path("desk/", include("frontdesk.tickets.urls")),
+    path("desk/", include("frontdesk.customers.urls")),
+    path("", RedirectView.as_view(url="/desk/", permanent=False)),
 ]
 
 handler404 = "frontdesk.core.views.not_found"

@@ -3,6 +3,7 @@
 import html
 
 import nh3
+from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
     "a",
@@ -51,6 +52,10 @@ ALLOWED_ATTRIBUTES = {
 }
 # cid: lets inline email images resolve to their attachment; no javascript:, data: or vbscript:.
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "cid"}
+# CommonMark with tables and strikethrough; "html": False renders raw HTML as text.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
+    ["table", "strikethrough"]
+)
 
 
 def clean_text(value: str) -> str:
@@ -81,3 +86,9 @@ def html_to_text(value: str) -> str:
     """A plain-text rendering of sanitised HTML, for search and notifications."""
     stripped = nh3.clean(value.replace("<br>", "\n").replace("</p>", "\n\n"), tags=set())
     return html.unescape(stripped).strip()
+
+
+def markdown_to_html(text: str) -> str:
+    """Agents write Markdown. Raw HTML in it is shown as text, and the result is sanitised
+    like any other HTML we store."""
+    return sanitize_html(_MARKDOWN.render(clean_text(text)))

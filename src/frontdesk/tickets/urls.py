@@ -1,0 +1,23 @@
+"""Agent workspace URLs, mounted at /desk/ (`tickets:*`)."""
+
+from django.urls import path
+
+from frontdesk.tickets.views import compose, detail, home, lists, live, search
+
+app_name = "tickets"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("views/<slug:slug>/", lists.queue, name="queue"),
+    path("tickets/bulk/", lists.bulk_update, name="bulk"),
+    path("tickets/<int:number>/", detail.ticket_page, name="detail"),
+    path("tickets/<int:number>/fields/", detail.update_fields, name="fields"),
+    path("tickets/<int:number>/messages/", detail.post_message, name="post_message"),
+    path("tickets/<int:number>/claim/", detail.claim, name="claim"),
+    path("tickets/<int:number>/presence/", live.presence, name="presence"),
+    path("tickets/new/", compose.new_ticket, name="new"),
+    path("compose/preview/", compose.preview, name="preview"),
+    path("compose/mentions/", compose.mention_suggestions, name="mention"),
+    path("search/", search.search, name="search"),
+    path("live/", live.stream, name="live"),
+]

@@ -1,0 +1,1 @@
+"""The agent workspace's ticket pages (server-rendered, HTMX fragments via partialdef)."""

@@ -1,0 +1,214 @@
+"""The ticket page: header, conversation, composer and field sidebar.
+
+One template (`tickets/detail.html`) with partials: after a change the response carries the
+part that was acted on plus out-of-band copies of the others, so the version the sidebar
+sends back is always the current one and a draft in the composer survives field edits.
+"""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from frontdesk.accounts.models import Team, User
+from frontdesk.core import clock
+from frontdesk.core.errors import Conflict, DomainError, Invalid
+from frontdesk.core.web import render_page, request_user, staff_view
+from frontdesk.tickets import actions
+from frontdesk.tickets.access import access_ticket
+from frontdesk.tickets.content import markdown_to_html
+from frontdesk.tickets.forms import TicketFieldsForm
+from frontdesk.tickets.models import Ticket, TicketEvent
+from frontdesk.tickets.queries import event_list, message_list, ticket_detail
+from frontdesk.tickets.timeline import build_timeline, referenced_ids
+from frontdesk.tickets.views._common import desk_context, web_origin
+from frontdesk.tickets.views.compose import notify_mentioned
+
+MAX_ENTRIES = 500  # newest messages and events shown; older ones stay in the API
+MAX_UPLOAD_FILES = 10
+
+
+@staff_view
+def ticket_page(request: HttpRequest, number: int) -> HttpResponse:
+    user = request_user(request)
+    fragment = "live_refresh" if request.GET.get("part") == "live" else None
+    return _render(request, user, number, fragment=fragment)
+
+
+def _render(
+    request: HttpRequest,
+    user: User,
+    number: int,
+    *,
+    fragment: str | None = None,
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    ticket = (
+        ticket_detail(user)
+        .select_related("team", "assignee", "organization")
+        .get(pk=access_ticket(user, number).pk)
+    )
+    context = desk_context(user, "", ticket=ticket, **_conversation(user, ticket), **extra)
+    context.setdefault("fields_form", TicketFieldsForm(initial=_initial(ticket)))
+    context.setdefault("seen_at", clock.now().isoformat())
+    return render_page(request, "tickets/detail.html", context, fragment=fragment, status=status)
+
+
+def _conversation(user: User, ticket: Ticket) -> dict[str, Any]:
+    messages = list(message_list(user, ticket.number).order_by("-created_at", "-pk")[:MAX_ENTRIES])
+    events = list(
+        event_list(user, ticket.number)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[:MAX_ENTRIES]
+    )
+    wanted = referenced_ids(events)
+    names = {
+        "users": {u.pk: str(u) for u in User.objects.filter(pk__in=wanted["users"])},
+        "teams": {t.pk: t.name for t in Team.objects.filter(pk__in=wanted["teams"])},
+    }
+    requester_tickets = (
+        ticket_detail(user)
+        .filter(requester_id=ticket.requester_id)
+        .exclude(pk=ticket.pk)
+        .order_by("-updated_at")[:5]
+    )
+    return {
+        "timeline": build_timeline(reversed(messages), reversed(events), names),
+        "last_message_id": max((m.pk for m in messages), default=0),
+        "requester_tickets": list(requester_tickets),
+    }
+
+
+def _initial(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "version": ticket.version,
+        "status": ticket.status.slug,
+        "priority": ticket.get_priority_display(),
+        "type": ticket.type,
+        "category": ticket.category.slug if ticket.category else "",
+        "team": str(ticket.team_id or ""),
+        "assignee": str(ticket.assignee_id or ""),
+        "tags": " ".join(sorted(t.name for t in ticket.tags.all())),
+    }
+
+
+@require_POST
+@staff_view
+def update_fields(request: HttpRequest, number: int) -> HttpResponse:
+    """Save the sidebar. A stale version answers 409 with what changed since, and by whom."""
+    user = request_user(request)
+    ticket = access_ticket(user, number)
+    initial = _initial(ticket) | {"tags": [t.name for t in ticket.tags.all()]}
+    form = TicketFieldsForm(request.POST)
+    if not form.is_valid():
+        return _render(request, user, number, fragment="side", status=422, fields_form=form)
+    try:
+        actions.update_ticket(
+            actor=user,
+            origin=web_origin(request),
+            number=number,
+            changes=form.changes(initial),
+            expected_version=form.cleaned_data["version"],
+        )
+    except Conflict:
+        changes = _changes_since(user, number, request.POST.get("seen_at", ""))
+        return _render(request, user, number, fragment="side", status=409, conflict=changes)
+    except DomainError as exc:
+        return _render(request, user, number, fragment="side", status=422, error=exc.message)
+    return _render(request, user, number, fragment="after_change")
+
+
+def _changes_since(user: User, number: int, seen_at: str) -> list[TicketEvent]:
+    events = event_list(user, number).select_related("actor").order_by("created_at", "pk")
+    if seen_at:
+        events = events.filter(created_at__gt=seen_at)
+    return list(events[:20])
+
+
+@require_POST
+@staff_view
+def post_message(request: HttpRequest, number: int) -> HttpResponse:
+    """Send a reply or add a note. If someone wrote on the ticket since the composer was
+    opened, ask first (409) instead of sending a reply that may no longer fit."""
+    user = request_user(request)
+    kind = request.POST.get("kind", "reply")
+    body = request.POST.get("body", "")
+    newer = _newer_messages(user, number, request.POST.get("last_message_id", "0"))
+    if newer and not request.POST.get("confirm"):
+        return _composer_again(request, user, number, 409, newer=newer)
+    try:
+        _send(request, user, number, kind, body)
+    except DomainError as exc:
+        return _composer_again(request, user, number, exc.http_status, error=exc.message)
+    return _render(request, user, number, fragment="after_message")
+
+
+def _composer_again(
+    request: HttpRequest, user: User, number: int, status: int, **extra: Any
+) -> HttpResponse:
+    """The composer with the draft kept, swapped over itself instead of the thread."""
+    response = _render(
+        request, user, number, fragment="composer", status=status, draft=request.POST, **extra
+    )
+    response["HX-Retarget"] = "#composer"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _newer_messages(user: User, number: int, last_id: str) -> list[Any]:
+    try:
+        seen = int(last_id)
+    except ValueError:
+        seen = 0
+    return list(message_list(user, number).filter(pk__gt=seen).order_by("pk")[:5])
+
+
+def _send(request: HttpRequest, user: User, number: int, kind: str, body: str) -> None:
+    if not body.strip():  # before any upload, so a failed send leaves no stray files
+        raise Invalid("empty_body", _("Write a message first."))
+    origin = web_origin(request)
+    files = request.FILES.getlist("files")[:MAX_UPLOAD_FILES]
+    uploaded = [
+        actions.attach_file(
+            actor=user,
+            origin=origin,
+            number=number,
+            file_name=f.name or "upload",
+            content=f,
+            internal=kind == "note",
+        ).pk
+        for f in files
+    ]
+    body_html = markdown_to_html(body)
+    if kind == "note":
+        actions.add_note(
+            actor=user,
+            origin=origin,
+            number=number,
+            body=body,
+            body_html=body_html,
+            attachment_ids=uploaded,
+        )
+    elif kind == "reply":
+        actions.post_reply(
+            actor=user,
+            origin=origin,
+            number=number,
+            body=body,
+            body_html=body_html,
+            attachment_ids=uploaded,
+            status=request.POST.get("status") or None,
+        )
+    else:
+        raise Invalid("invalid_kind", _("Choose a reply or a note."))
+    notify_mentioned(user, origin, number, body)
+
+
+@require_POST
+@staff_view
+def claim(request: HttpRequest, number: int) -> HttpResponse:
+    user = request_user(request)
+    actions.claim_ticket(actor=user, origin=web_origin(request), number=number)
+    return _render(request, user, number, fragment="after_change")
