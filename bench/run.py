@@ -5,9 +5,11 @@
 
 For each database it creates a fresh data set under /tmp (SQLite file, or the PostgreSQL
 database `frontdesk_bench` on 127.0.0.1:5432), migrates, seeds N tickets with
-`frontdesk seed --tickets N --messages 3 --seed 42`, runs ANALYZE (PostgreSQL: VACUUM
-ANALYZE; SQLite: ANALYZE and a WAL checkpoint), then, for each server interface, starts
-granian as production runs it (2 workers, loopback), drives the scenarios with
+`frontdesk seed --tickets N --messages 3 --seed 42`, brings one ticket of the agent's teams
+to 50 messages through the API (replies and notes, for the ticket page scenario), signs the
+agent in (a session in the database, for the workspace pages), runs ANALYZE (PostgreSQL:
+VACUUM ANALYZE; SQLite: ANALYZE and a WAL checkpoint), then, for each server interface,
+starts granian as production runs it (2 workers, loopback), drives the scenarios with
 bench/loadgen.py and stops the server. The data set is restored from a snapshot before each
 further interface, so every interface sees the same rows. Then it runs the django-helpdesk
 peer harness (../shared/peers/django_helpdesk/bench.sh) for the same operations, and writes
@@ -58,8 +60,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 RAW = RESULTS / "raw"
 PEER_DIR_REL = Path("..") / "shared" / "peers" / "django_helpdesk"
-PEER_SCENARIOS = "create_api,create_api_c8,list_data,detail,detail_c8,api_retrieve"
+PEER_SCENARIOS = "create_api,create_api_c8,list_page,list_data,detail,detail_c8,api_retrieve"
 OPEN_CATEGORIES = "new,open,pending,on_hold"
+WORKABLE_CATEGORIES = ("new", "open")  # the workspace's "All open" view
+THREAD_MESSAGES = 50  # messages on the ticket of the `ui_ticket` scenario
 ADMIN_EMAIL = "bench-admin@bench.example"
 ADMIN_PASSWORD = "bench-admin-password-1"  # local throw-away data set only
 FALLBACK_MAX_TICKETS = 5000
@@ -465,9 +469,37 @@ def list_check(expected: int) -> Callable[[bytes], bool]:
     )
 
 
+def page_check(*needles: str, count: tuple[str, int] | None = None) -> Callable[[bytes], bool]:
+    """An HTML page that contains every needle (and `count[0]` exactly `count[1]` times)."""
+    encoded = [n.encode() for n in needles]
+
+    def check(data: bytes) -> bool:
+        if not all(n in data for n in encoded):
+            return False
+        return count is None or data.count(count[0].encode()) == count[1]
+
+    return check
+
+
+def thread_check(messages: int) -> Callable[[bytes], bool]:
+    """The ticket page with its conversation: exactly `messages` message items (an item is
+    `<li class="entry entry--<kind>`; audit events are `entry--event` and do not count)."""
+
+    def check(data: bytes) -> bool:
+        if b'id="thread"' not in data:
+            return False
+        items = data.count(b'<li class="entry entry--')
+        return items - data.count(b'<li class="entry entry--event"') == messages
+
+    return check
+
+
 def scenarios(ctx: dict[str, Any]) -> list[tuple[str, Callable[[int], Request], dict[str, Any]]]:
     """(name, request factory, run_scenario options). Reads first, then writes."""
     admin, agent = auth(ctx["admin_token"]), auth(ctx["agent_token"])
+    browser = {"Cookie": f"sessionid={ctx['session_key']}", "Accept": "text/html"}
+    ui_rows = min(25, ctx["facts"]["agent_workable_tickets"])
+    ui_number = ctx["ui_ticket"]["number"]
     numbers: list[int] = ctx["sample_numbers"]
     list_path = f"/api/v1/tickets?status_category={OPEN_CATEGORIES}&limit=25"
     admin_page = min(25, ctx["facts"]["open_tickets"])
@@ -519,6 +551,14 @@ def scenarios(ctx: dict[str, Any]) -> list[tuple[str, Callable[[int], Request], 
     def c8_create(i: int) -> Request:
         return create(100_000 + i)
 
+    def ui_list(i: int) -> Request:
+        check = page_check("data-ticket-list", count=("<tr data-href=", ui_rows))
+        return Request("GET", "/desk/views/open/", None, browser, (200,), check)
+
+    def ui_ticket(i: int) -> Request:
+        check = thread_check(THREAD_MESSAGES)
+        return Request("GET", f"/desk/tickets/{ui_number}/", None, browser, (200,), check)
+
     read = {"rounds": ROUNDS, "warmup": 10, "round_cap_s": 20.0, "budget_s": 60.0}
     write = {"rounds": ROUNDS, "warmup": 0, "round_cap_s": 20.0, "budget_s": 60.0}
     return [
@@ -526,6 +566,8 @@ def scenarios(ctx: dict[str, Any]) -> list[tuple[str, Callable[[int], Request], 
         ("list_agent", get_list(agent, agent_page), read | {"count": scaled(100)}),
         ("retrieve", retrieve, read | {"count": scaled(300)}),
         ("retrieve_c8", lambda i: retrieve(i + 7), read | {"count": scaled(800), "concurrency": 8}),
+        ("ui_list", ui_list, read | {"count": scaled(100)}),
+        ("ui_ticket", ui_ticket, read | {"count": scaled(100)}),
         ("create", create, write | {"count": scaled(100)}),
         ("create_c8", c8_create, write | {"count": scaled(400), "concurrency": 8}),
     ]
@@ -557,6 +599,21 @@ def find_agent(api: Api) -> dict[str, Any]:
     raise RuntimeError("no active agent who is a member of a team")
 
 
+def agent_visible_count(db: Database, agent: dict[str, Any], cats: tuple[str, ...]) -> int:
+    """Tickets in these status categories that the agent sees (the API's permission gate)."""
+    marks = ",".join(["%s"] * len(cats))
+    return int(
+        db.query(
+            f"""SELECT count(*) FROM tickets_ticket t WHERE t.status_category IN ({marks}) AND (
+              t.team_id IS NULL OR t.assignee_id = %s
+              OR t.team_id IN (SELECT team_id FROM accounts_team_members WHERE user_id = %s)
+              OR EXISTS (SELECT 1 FROM tickets_ticketfollower f
+                         WHERE f.ticket_id = t.id AND f.user_id = %s))""",
+            (*cats, agent["id"], agent["id"], agent["id"]),
+        )[0][0]
+    )
+
+
 def dataset_facts(db: Database, agent: dict[str, Any]) -> dict[str, Any]:
     cats = tuple(OPEN_CATEGORIES.split(","))
     marks = ",".join(["%s"] * len(cats))
@@ -565,23 +622,125 @@ def dataset_facts(db: Database, agent: dict[str, Any]) -> dict[str, Any]:
     open_count = db.query(
         f"SELECT count(*) FROM tickets_ticket WHERE status_category IN ({marks})", cats
     )[0][0]
-    agent_open = db.query(
-        f"""SELECT count(*) FROM tickets_ticket t WHERE t.status_category IN ({marks}) AND (
-              t.team_id IS NULL OR t.assignee_id = %s
-              OR t.team_id IN (SELECT team_id FROM accounts_team_members WHERE user_id = %s)
-              OR EXISTS (SELECT 1 FROM tickets_ticketfollower f
-                         WHERE f.ticket_id = t.id AND f.user_id = %s))""",
-        (*cats, agent["id"], agent["id"], agent["id"]),
-    )[0][0]
+    agent_open = agent_visible_count(db, agent, cats)
     users = db.query("SELECT role, count(*) FROM accounts_user GROUP BY role ORDER BY role")
     return {
         "tickets": count,
         "messages": messages,
         "open_tickets": open_count,
         "agent_open_tickets": agent_open,
+        "agent_workable_tickets": agent_visible_count(db, agent, WORKABLE_CATEGORIES),
         "users_by_role": dict(users),
         "teams": db.query("SELECT count(*) FROM accounts_team")[0][0],
     }
+
+
+# Bodies of the messages added to the ticket of `ui_ticket`: replies to the customer and
+# internal notes, alternately; two of them written in Markdown (the source, and the HTML
+# the workspace's composer would make of it).
+REPLY_BODIES = [
+    "Thanks for the details. I have forwarded the logs to our infrastructure team and will "
+    "get back to you as soon as they have had a look. In the meantime, could you tell us "
+    "whether the problem also happens on the office network?",
+    "We deployed a configuration change this morning that should address the timeouts. "
+    "Could you try again and let us know whether the error still shows up?",
+    "I understand this is blocking your team. I have raised the priority and asked a "
+    "colleague from the second line to join. You will hear from us before the end of the day.",
+    "The export you sent helped a lot: the failing requests all come from the old client "
+    "version. Updating to 4.2 should fix it; the installer is on the downloads page.",
+]
+NOTE_BODIES = [
+    "Checked the gateway logs: the 502s started at 09:14, right after the certificate "
+    "rotation. Probably unrelated to the customer's VPN, but keep an eye on it.",
+    "Customer is on the enterprise plan with a 4-hour response target. Escalating to the "
+    "network team if the workaround does not hold by tomorrow.",
+    "Same symptom as the ticket from last week about the payroll portal. Linking the "
+    "incident once the post-mortem is published.",
+    "Called the customer: they confirmed the issue only affects the two laptops that were "
+    "re-imaged on Monday. Asked IT for the image version.",
+]
+MARKDOWN_MESSAGES = {
+    5: (
+        "Here is what we found so far:\n\n"
+        "1. The **sync job** stops after about 10 minutes.\n"
+        "2. The client logs show `ERR_TIMEOUT` on every retry.\n\n"
+        "Please run `netstat -an > net.txt` and attach the file to this ticket.",
+        "<p>Here is what we found so far:</p>\n<ol>\n"
+        "<li>The <strong>sync job</strong> stops after about 10 minutes.</li>\n"
+        "<li>The client logs show <code>ERR_TIMEOUT</code> on every retry.</li>\n</ol>\n"
+        "<p>Please run <code>netstat -an &gt; net.txt</code> and attach the file to this "
+        "ticket.</p>",
+    ),
+    30: (
+        "## Root cause\n\n"
+        "The proxy dropped idle connections after *60 s*, shorter than the client's "
+        "keep-alive.\n\n"
+        "- Raised the proxy timeout to 300 s\n"
+        "- Scheduled the client update for Thursday\n\n"
+        "> Workaround until then: restart the client after lunch.",
+        "<h2>Root cause</h2>\n"
+        "<p>The proxy dropped idle connections after <em>60 s</em>, shorter than the "
+        "client's keep-alive.</p>\n<ul>\n<li>Raised the proxy timeout to 300 s</li>\n"
+        "<li>Scheduled the client update for Thursday</li>\n</ul>\n"
+        "<blockquote>\n<p>Workaround until then: restart the client after lunch.</p>\n"
+        "</blockquote>",
+    ),
+}
+
+
+def prepare_thread(db: Database, api: Api, agent: dict[str, Any]) -> dict[str, Any]:
+    """Bring one ticket the agent sees to THREAD_MESSAGES messages, for `ui_ticket`: the
+    newest new/open ticket of the agent's teams, topped up with public replies and internal
+    notes (alternately) by the admin through the API. Runs while a server is up."""
+    teams = agent["team_ids"]
+    cats = WORKABLE_CATEGORIES
+    rows = db.query(
+        f"""SELECT t.number, (SELECT count(*) FROM tickets_message m WHERE m.ticket_id = t.id)
+            FROM tickets_ticket t
+            WHERE t.team_id IN ({",".join(["%s"] * len(teams))})
+              AND t.status_category IN ({",".join(["%s"] * len(cats))})
+              AND (SELECT count(*) FROM tickets_message m WHERE m.ticket_id = t.id) <= %s
+            ORDER BY t.number DESC LIMIT 1""",
+        (*teams, *cats, THREAD_MESSAGES),
+    )
+    if not rows:
+        raise RuntimeError(f"no new/open ticket of the agent's teams {teams}")
+    number, existing = int(rows[0][0]), int(rows[0][1])
+    for i in range(THREAD_MESSAGES - existing):
+        kind, bodies = ("replies", REPLY_BODIES) if i % 2 == 0 else ("notes", NOTE_BODIES)
+        body: dict[str, Any] = {"body": bodies[(i // 2) % len(bodies)]}
+        if i in MARKDOWN_MESSAGES:
+            body = dict(zip(("body", "body_html"), MARKDOWN_MESSAGES[i], strict=True))
+        api.call("POST", f"/tickets/{number}/{kind}", body, expect=201)
+    messages = api.call("GET", f"/tickets/{number}/messages?limit=200")["items"]
+    if len(messages) != THREAD_MESSAGES:
+        raise RuntimeError(f"ticket {number} has {len(messages)} messages, not {THREAD_MESSAGES}")
+    return {"number": number, "messages": len(messages), "seeded_messages": existing}
+
+
+SESSION_SCRIPT = """
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from frontdesk.accounts.models import User
+user = User.objects.get(pk=%d)
+session = import_module(settings.SESSION_ENGINE).SessionStore()
+session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.save()
+print(session.session_key)
+"""
+
+
+def agent_session(db: Database, agent: dict[str, Any]) -> str:
+    """A signed-in session for the agent, as `django.contrib.auth.login` leaves it; the key
+    goes in the `sessionid` cookie of the workspace scenarios."""
+    output = frontdesk(db, "shell", "--no-imports", "-c", SESSION_SCRIPT % int(agent["id"]))
+    key = output.strip().splitlines()[-1]
+    if not key.isalnum():
+        raise RuntimeError(f"unexpected session key {key!r}")
+    return key
 
 
 def bench_database(kind: str) -> dict[str, Any]:
@@ -632,6 +791,9 @@ def bench_database(kind: str) -> dict[str, Any]:
             _, out["seed_s"] = timed(lambda: fallback_seed(api, TICKETS))
             out["seed_command"] = f"API fallback (bench/run.py fallback_seed, {TICKETS} tickets)"
         agent = find_agent(api)
+        ui_ticket = prepare_thread(db, api, agent)
+    log(f"[{kind}] ticket {ui_ticket['number']} brought to {ui_ticket['messages']} messages")
+    session_key = agent_session(db, agent)
     agent_token = (
         frontdesk(
             db,
@@ -650,6 +812,7 @@ def bench_database(kind: str) -> dict[str, Any]:
     _, out["analyze_s"] = timed(db.analyze)
     out["facts"] = dataset_facts(db, agent) | {"db_size": db.size()}
     out["agent"] = agent
+    out["ui_ticket"] = ui_ticket
     log(f"[{kind}] data set: {out['facts']} (seed {out.get('seed_s')} s)")
     numbers = [row[0] for row in db.query("SELECT number FROM tickets_ticket ORDER BY number")]
     ctx = {
@@ -658,6 +821,8 @@ def bench_database(kind: str) -> dict[str, Any]:
         "facts": out["facts"],
         "sample_numbers": random.Random(SEED).sample(numbers, min(len(numbers), 2000)),
         "team_ids": agent["all_team_ids"],
+        "session_key": session_key,
+        "ui_ticket": ui_ticket,
     }
     db.snapshot()
     try:
@@ -839,8 +1004,9 @@ def cell(result: dict[str, Any] | None, *, rate: bool = False) -> str:
     return text
 
 
-# (label, our scenario, peer scenario, show throughput, target)
-ROWS = [
+# (label, our scenario, peer scenario(s), show throughput, target); several peer scenarios
+# are shown one under the other in the peer's cell, each named.
+ROWS: list[tuple[str, str, str | tuple[str, ...] | None, bool, str]] = [
     ("a. create a ticket (REST), sequential", "create", "create_api", True, ""),
     (
         "a. create a ticket (REST), 8 clients",
@@ -866,7 +1032,31 @@ ROWS = [
         "≤ 15 ms",
     ),
     ("c. one ticket, 8 clients (peer: HTML page)", "retrieve_c8", "detail_c8", True, "≤ 15 ms"),
+    (
+        "d. agent ticket list page (first 25 open), HTML (peer: page shell + its rows by AJAX)",
+        "ui_list",
+        ("list_page", "list_data"),
+        False,
+        "p95 ≤ 100 ms (PostgreSQL)",
+    ),
+    (
+        "e. ticket page with 50 messages, HTML (peer: `GET /tickets/<id>/`, 3 follow-ups)",
+        "ui_ticket",
+        "detail",
+        False,
+        "p95 ≤ 100 ms (PostgreSQL)",
+    ),
 ]
+
+
+def peer_cell(
+    scenarios: dict[str, Any], theirs: str | tuple[str, ...] | None, *, rate: bool
+) -> str:
+    if theirs is None:
+        return "n/a"
+    if isinstance(theirs, str):
+        return cell(scenarios.get(theirs), rate=rate)
+    return "<br>".join(f"`{name}` {cell(scenarios.get(name), rate=rate)}" for name in theirs)
 
 
 def human(n: int) -> str:
@@ -906,7 +1096,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         for k in kinds:
             cells.append(cell(ours[k]["interfaces"].get(primary, {}).get(mine), rate=rate))
             peer_bench = peer["by_db"].get(k, {}).get("bench", {}).get("scenarios", {})
-            cells.append(cell(peer_bench.get(theirs), rate=rate) if theirs else "n/a")
+            cells.append(peer_cell(peer_bench, theirs, rate=rate))
         lines.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
     lines.append("")
     ratios = []
@@ -931,7 +1121,16 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += ["Our server interfaces (same data, same run):", ""]
         header = "| operation | " + " | ".join(f"{k} {i}" for k in kinds for i in INTERFACES) + " |"
         lines += [header, "|---|" + "---|" * (len(kinds) * len(INTERFACES))]
-        for name in ("create", "create_c8", "list_admin", "list_agent", "retrieve", "retrieve_c8"):
+        for name in (
+            "create",
+            "create_c8",
+            "list_admin",
+            "list_agent",
+            "retrieve",
+            "retrieve_c8",
+            "ui_list",
+            "ui_ticket",
+        ):
             cells = [
                 cell(
                     ours[k]["interfaces"].get(i, {}).get(name),
