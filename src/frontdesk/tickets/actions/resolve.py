@@ -2,6 +2,8 @@
 
 from collections.abc import Sequence
 
+from django.db import IntegrityError, transaction
+
 from frontdesk.accounts.access import can_work_tickets
 from frontdesk.accounts.choices import Role
 from frontdesk.accounts.models import Team, User
@@ -26,12 +28,22 @@ def resolve_requester(actor: User, email: str | None, name: str) -> User:
     if not email:
         return actor
     email = email.strip().lower()
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(email=email, name=name.strip()[:200], role=Role.CUSTOMER)
+    user = User.objects.filter(email=email).first() or _new_contact(email, name)
     if not user.is_active:
         raise Invalid(TicketErrorCode.UNKNOWN_USER, "That requester is deactivated.")
     return user
+
+
+def _new_contact(email: str, name: str) -> User:
+    """Create a contact; if a concurrent request created the same address first, use that
+    one (the unique email decides, so two first tickets never fail or duplicate a person)."""
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                email=email, name=name.strip()[:200], role=Role.CUSTOMER
+            )
+    except IntegrityError:
+        return User.objects.get(email=email)
 
 
 def resolve_priority(name: str) -> Priority:

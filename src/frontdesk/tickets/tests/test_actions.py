@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
+from frontdesk.accounts.models import User
 from frontdesk.core import clock
 from frontdesk.core.errors import Conflict, NotFound
 from frontdesk.tickets import actions
@@ -708,6 +709,24 @@ def test_ticket_numbers_are_unique_under_concurrent_creates(desk):
     numbers = [n for r in results for n in r]
     assert len(numbers) == 40, results
     assert sorted(numbers) == list(range(min(numbers), min(numbers) + 40))
+
+
+@postgres_only()
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_first_tickets_of_a_new_address_share_one_contact(desk):
+    def create(i: int) -> int:
+        return actions.create_ticket(
+            actor=desk.alice,
+            origin=ORIGIN,
+            subject=f"First contact {i}",
+            body="x",
+            requester_email="brand.new@example.org",
+        ).requester_id
+
+    results = in_threads(8, create)
+    assert not [r for r in results if isinstance(r, Exception)], [repr(r) for r in results]
+    assert len(set(results)) == 1
+    assert User.objects.filter(email="brand.new@example.org").count() == 1
 
 
 # --- auto close -----------------------------------------------------------------------
