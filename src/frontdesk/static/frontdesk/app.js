@@ -179,6 +179,10 @@
   });
 
   // ---- after HTMX swaps: focus and announcements --------------------------------------
+  document.addEventListener("htmx:beforeRequest", () => {
+    const errors = $("#error-area");
+    if (errors) errors.replaceChildren();
+  });
   document.addEventListener("htmx:afterSwap", (event) => {
     markComposer();
     const target = event.detail.target;

@@ -436,3 +436,99 @@ def test_customer_pages_show_only_visible_tickets(
     assert "gus@example.com" in html
     assert client.get(f"/desk/customers/{desk.alice.pk}/").status_code == 404
     assert "gil@example.com" in client.get("/desk/customers/?q=gil").content.decode()
+
+
+# --- subject, followers, links, merge ------------------------------------------------------
+
+
+def test_edit_subject(desk: Desk, make_ticket: Callable[..., Ticket]) -> None:
+    ticket = make_ticket(subject="Old")
+    response = signed_in(desk.alice).post(
+        f"/desk/tickets/{ticket.number}/subject/",
+        {"subject": "New subject", "version": ticket.version},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.subject == "New subject"
+
+
+def test_stale_subject_edit_shows_the_error_in_place(
+    desk: Desk, make_ticket: Callable[..., Ticket]
+) -> None:
+    ticket = make_ticket(subject="Old")
+    response = signed_in(desk.alice).post(
+        f"/desk/tickets/{ticket.number}/subject/",
+        {"subject": "New", "version": ticket.version - 1},
+        headers=HTMX,
+    )
+    assert response.status_code == 409
+    assert response["HX-Retarget"] == "#error-area"
+    assert 'role="alert"' in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.subject == "Old"
+
+
+def test_followers_and_links_from_the_sidebar(
+    desk: Desk, make_ticket: Callable[..., Ticket]
+) -> None:
+    ticket, other = make_ticket(), make_ticket(subject="The other one")
+    hidden = make_ticket(team=desk.billing, subject="Billing secret")
+    client = signed_in(desk.alice)
+    url = f"/desk/tickets/{ticket.number}/"
+    client.post(url + "followers/", {"user_id": desk.sam.pk}, headers=HTMX)
+    assert TicketFollower.objects.filter(ticket=ticket, user=desk.sam).exists()
+    client.post(url + "links/", {"target": other.number, "kind": "related"}, headers=HTMX)
+    html = client.get(url).content.decode()
+    assert "The other one" in html
+    assert client.post(url + "links/", {"target": hidden.number}, headers=HTMX).status_code == 404
+    # A link made by someone who sees both ends shows only the number to alice.
+    actions.link_tickets(
+        actor=desk.carol,
+        origin=Origin(),
+        number=ticket.number,
+        target_number=hidden.number,
+        kind="related",
+    )
+    html = client.get(url).content.decode()
+    assert f"#{hidden.number}" in html
+    assert "Billing secret" not in html
+    client.post(url + "followers/", {"user_id": desk.sam.pk, "op": "remove"}, headers=HTMX)
+    assert not TicketFollower.objects.filter(ticket=ticket, user=desk.sam).exists()
+
+
+def test_merge_sends_the_agent_to_the_surviving_ticket(
+    desk: Desk, make_ticket: Callable[..., Ticket]
+) -> None:
+    source, target = make_ticket(), make_ticket()
+    response = signed_in(desk.alice).post(
+        f"/desk/tickets/{source.number}/merge/", {"into": target.number}, headers=HTMX
+    )
+    assert response["HX-Redirect"] == f"/desk/tickets/{target.number}/"
+    source.refresh_from_db()
+    assert source.merged_into == target
+    assert source.status_category == StatusCategory.CLOSED
+
+
+def test_bad_numbers_are_client_errors(desk: Desk, make_ticket: Callable[..., Ticket]) -> None:
+    ticket = make_ticket()
+    response = signed_in(desk.alice).post(
+        f"/desk/tickets/{ticket.number}/merge/", {"into": "abc"}, headers=HTMX
+    )
+    assert response.status_code == 422
+
+
+def test_times_are_shown_in_the_viewers_time_zone(
+    desk: Desk, make_ticket: Callable[..., Ticket]
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from django.utils import dateformat
+
+    ticket = make_ticket()
+    desk.alice.time_zone = "Asia/Tokyo"
+    desk.alice.save(update_fields=["time_zone"])
+    created = Message.objects.get(ticket=ticket).created_at
+    html = signed_in(desk.alice).get(f"/desk/tickets/{ticket.number}/").content.decode()
+    tokyo = created.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert f'datetime="{dateformat.format(tokyo, "c")}"' in html

@@ -5,8 +5,10 @@ part that was acted on plus out-of-band copies of the others, so the version the
 sends back is always the current one and a draft in the composer survives field edits.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,10 +18,11 @@ from frontdesk.core import clock
 from frontdesk.core.errors import Conflict, DomainError, Invalid
 from frontdesk.core.web import render_page, request_user, staff_view
 from frontdesk.tickets import actions
-from frontdesk.tickets.access import access_ticket
+from frontdesk.tickets.access import access_ticket, visible_to
+from frontdesk.tickets.choices import LinkKind
 from frontdesk.tickets.content import markdown_to_html
-from frontdesk.tickets.forms import TicketFieldsForm
-from frontdesk.tickets.models import Ticket, TicketEvent
+from frontdesk.tickets.forms import TicketFieldsForm, agent_choices
+from frontdesk.tickets.models import Ticket, TicketEvent, TicketLink
 from frontdesk.tickets.queries import event_list, message_list, ticket_detail
 from frontdesk.tickets.timeline import build_timeline, referenced_ids
 from frontdesk.tickets.views._common import desk_context, web_origin
@@ -33,10 +36,10 @@ MAX_UPLOAD_FILES = 10
 def ticket_page(request: HttpRequest, number: int) -> HttpResponse:
     user = request_user(request)
     fragment = "live_refresh" if request.GET.get("part") == "live" else None
-    return _render(request, user, number, fragment=fragment)
+    return render_ticket(request, user, number, fragment=fragment)
 
 
-def _render(
+def render_ticket(
     request: HttpRequest,
     user: User,
     number: int,
@@ -75,10 +78,42 @@ def _conversation(user: User, ticket: Ticket) -> dict[str, Any]:
         .order_by("-updated_at")[:5]
     )
     return {
+        **_relations(user, ticket),
         "timeline": build_timeline(reversed(messages), reversed(events), names),
         "last_message_id": max((m.pk for m in messages), default=0),
         "requester_tickets": list(requester_tickets),
     }
+
+
+def _relations(user: User, ticket: Ticket) -> dict[str, Any]:
+    """Followers and links. A linked ticket the viewer may not see shows its number only."""
+    links = list(
+        TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket)).select_related(
+            "source", "target"
+        )
+    )
+    others = {link.target if link.source_id == ticket.pk else link.source for link in links}
+    visible = set(
+        visible_to(user).filter(pk__in=[t.pk for t in others]).values_list("pk", flat=True)
+    )
+    return {
+        "followers": list(ticket.followers.order_by("name", "pk")),
+        "links": [
+            LinkedTicket(link, other, other.pk in visible, outgoing=link.source_id == ticket.pk)
+            for link in links
+            for other in [link.target if link.source_id == ticket.pk else link.source]
+        ],
+        "agents": agent_choices(),
+        "link_kinds": LinkKind.choices,
+    }
+
+
+@dataclass(frozen=True)
+class LinkedTicket:
+    link: TicketLink
+    other: Ticket
+    visible: bool
+    outgoing: bool
 
 
 def _initial(ticket: Ticket) -> dict[str, Any]:
@@ -103,7 +138,7 @@ def update_fields(request: HttpRequest, number: int) -> HttpResponse:
     initial = _initial(ticket) | {"tags": [t.name for t in ticket.tags.all()]}
     form = TicketFieldsForm(request.POST)
     if not form.is_valid():
-        return _render(request, user, number, fragment="side", status=422, fields_form=form)
+        return render_ticket(request, user, number, fragment="side", status=422, fields_form=form)
     try:
         actions.update_ticket(
             actor=user,
@@ -114,10 +149,10 @@ def update_fields(request: HttpRequest, number: int) -> HttpResponse:
         )
     except Conflict:
         changes = _changes_since(user, number, request.POST.get("seen_at", ""))
-        return _render(request, user, number, fragment="side", status=409, conflict=changes)
+        return render_ticket(request, user, number, fragment="side", status=409, conflict=changes)
     except DomainError as exc:
-        return _render(request, user, number, fragment="side", status=422, error=exc.message)
-    return _render(request, user, number, fragment="after_change")
+        return render_ticket(request, user, number, fragment="side", status=422, error=exc.message)
+    return render_ticket(request, user, number, fragment="after_change")
 
 
 def _changes_since(user: User, number: int, seen_at: str) -> list[TicketEvent]:
@@ -142,14 +177,14 @@ def post_message(request: HttpRequest, number: int) -> HttpResponse:
         _send(request, user, number, kind, body)
     except DomainError as exc:
         return _composer_again(request, user, number, exc.http_status, error=exc.message)
-    return _render(request, user, number, fragment="after_message")
+    return render_ticket(request, user, number, fragment="after_message")
 
 
 def _composer_again(
     request: HttpRequest, user: User, number: int, status: int, **extra: Any
 ) -> HttpResponse:
     """The composer with the draft kept, swapped over itself instead of the thread."""
-    response = _render(
+    response = render_ticket(
         request, user, number, fragment="composer", status=status, draft=request.POST, **extra
     )
     response["HX-Retarget"] = "#composer"
@@ -211,4 +246,4 @@ def _send(request: HttpRequest, user: User, number: int, kind: str, body: str) -
 def claim(request: HttpRequest, number: int) -> HttpResponse:
     user = request_user(request)
     actions.claim_ticket(actor=user, origin=web_origin(request), number=number)
-    return _render(request, user, number, fragment="after_change")
+    return render_ticket(request, user, number, fragment="after_change")
