@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from frontdesk.accounts.models import User
+from frontdesk.core import live
 
 STOP_GRACE_SECONDS = 10
 
@@ -30,7 +31,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=settings.HOST)
         parser.add_argument("--port", type=int, default=settings.PORT)
         parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("FRONTDESK_WEB_WORKERS", "2"))
+            "--workers",
+            type=int,
+            default=None,
+            help="Web server processes (default: FRONTDESK_WEB_WORKERS, else 2; 1 with the "
+            "memory live backend, whose messages stay inside one process).",
         )
         parser.add_argument("--no-demo", action="store_true", help="Do not load demo data.")
 
@@ -40,9 +45,24 @@ class Command(BaseCommand):
         if not options["no_demo"] and not User.objects.exists():
             self.stdout.write("First start: loading demo data...")
             call_command("demo", verbosity=0)
+        options["workers"] = self._web_workers(options["workers"])
         self._print_banner(options["host"], options["port"])
         processes = self._start(options)
         sys.exit(supervise(processes))
+
+    def _web_workers(self, requested: int | None) -> int:
+        backend = live.backend_name()
+        if requested is None and (configured := os.environ.get("FRONTDESK_WEB_WORKERS")):
+            requested = int(configured)
+        if requested is None:
+            return 1 if backend == "memory" else 2
+        if requested > 1 and backend == "memory":
+            self.stderr.write(
+                f"Warning: {requested} web workers with the memory live backend: live updates "
+                "reach only clients of the same worker (set FRONTDESK_LIVE_BACKEND=postgres "
+                "or redis)."
+            )
+        return requested
 
     def _print_banner(self, host: str, port: int) -> None:
         from frontdesk.demo.banner import issue_demo_token, login_lines
@@ -80,8 +100,12 @@ class Command(BaseCommand):
             str(options["workers"]),
             "--log-level",
             "warning",
-            f"frontdesk.config.{'wsgi' if interface == 'wsgi' else 'asgi'}:application",
         ]
+        if interface == "wsgi":
+            # Each open live stream holds one of these threads (for at most
+            # FRONTDESK_LIVE_STREAM_SECONDS), so there must be room beside them.
+            web += ["--blocking-threads", str(settings.FRONTDESK_WEB_THREADS)]
+        web.append(f"frontdesk.config.{'wsgi' if interface == 'wsgi' else 'asgi'}:application")
         # Each child leads its own process group, so stopping one also stops what it
         # spawned (granian's worker processes) and Ctrl-C reaches only this supervisor.
         return [

@@ -1,0 +1,199 @@
+// Live updates for the agent workspace (docs/adr/0006-live-updates.md).
+//
+// - An element with data-live-url opens an EventSource to it. The server ends each stream
+//   after a short while with "retry: 1000"; EventSource reconnects on its own.
+// - ticket-changed (by someone else) and list-changed refresh every [data-live-refresh]
+//   element by triggering "live-refresh" on it (its hx-trigger).
+// - presence: who else has this ticket open, rendered into #presence; with
+//   [data-presence-url] we announce ourselves (viewing / replying / left).
+//
+// Plain ES2020, no inline script, no eval: it runs under the strict CSP.
+(() => {
+  "use strict";
+
+  const LIST_DEBOUNCE_MS = 1000;
+  const HEARTBEAT_MS = 15000;
+  const PRESENCE_SWEEP_MS = 5000;
+  const DEFAULT_TTL_SECONDS = 30;
+  const CLOSED_RETRY_MS = 30000;
+
+  const body = document.body;
+  const myId = body.dataset.userId || "";
+
+  const parse = (text) => {
+    try {
+      const data = JSON.parse(text);
+      return data && typeof data === "object" ? data : null;
+    } catch {
+      return null;
+    }
+  };
+
+  const csrfToken = () => {
+    const headers = parse(body.getAttribute("hx-headers") || "{}");
+    return (headers && headers["X-CSRFToken"]) || "";
+  };
+
+  // -- refreshing fragments --------------------------------------------------------------
+
+  const refresh = () => {
+    for (const el of document.querySelectorAll("[data-live-refresh]")) {
+      if (window.htmx) {
+        window.htmx.trigger(el, "live-refresh");
+      } else {
+        el.dispatchEvent(new CustomEvent("live-refresh", { bubbles: true }));
+      }
+    }
+  };
+
+  let listTimer = null;
+  const refreshListSoon = () => {
+    clearTimeout(listTimer);
+    listTimer = setTimeout(refresh, LIST_DEBOUNCE_MS);
+  };
+
+  const announce = (text) => {
+    const banner = document.getElementById("live-banner");
+    if (banner) {
+      banner.textContent = text;
+      banner.hidden = false;
+    }
+    const announcer = document.getElementById("announcer");
+    if (announcer) {
+      // Clear first so the same words are announced again.
+      announcer.textContent = "";
+      setTimeout(() => {
+        announcer.textContent = text;
+      }, 50);
+    }
+  };
+
+  // -- presence -------------------------------------------------------------------------
+
+  const presenceHost = document.querySelector("[data-presence-url]");
+  const presenceUrl = presenceHost ? presenceHost.dataset.presenceUrl : "";
+  const others = new Map(); // user_id -> {name, state, expires}
+  let myState = "";
+
+  const namesList = (names) => {
+    if (names.length <= 1) return names.join("");
+    return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+  };
+
+  const renderPresence = () => {
+    const now = Date.now();
+    for (const [id, person] of others) {
+      if (person.expires <= now) others.delete(id);
+    }
+    const target = document.getElementById("presence");
+    if (!target) return;
+    const people = [...others.values()].sort((a, b) => a.name.localeCompare(b.name));
+    const parts = [];
+    for (const state of ["replying", "viewing"]) {
+      const names = people.filter((p) => p.state === state).map((p) => p.name);
+      if (names.length) {
+        parts.push(`${namesList(names)} ${names.length > 1 ? "are" : "is"} ${state}`);
+      }
+    }
+    const text = parts.join("; ");
+    // Only on a change: #presence is a live region, and a rewrite may be read out again.
+    if (target.textContent !== text) target.textContent = text;
+    target.hidden = text === "";
+  };
+
+  const composing = () => {
+    const el = document.activeElement;
+    return (
+      el instanceof HTMLTextAreaElement &&
+      el.closest("[data-composer]") !== null &&
+      el.value.trim() !== ""
+    );
+  };
+
+  const sendPresence = (state, { keepalive = false, reply = false } = {}) => {
+    if (!presenceUrl) return;
+    myState = state;
+    const form = new URLSearchParams({ state });
+    if (reply) form.set("reply", "1"); // answering a newcomer: not a repeat to drop
+    fetch(presenceUrl, {
+      method: "POST",
+      body: form,
+      headers: { "X-CSRFToken": csrfToken() },
+      credentials: "same-origin",
+      keepalive,
+    }).catch(() => {});
+  };
+
+  const heartbeat = (reply = false) =>
+    sendPresence(composing() ? "replying" : "viewing", { reply });
+
+  const stateMayHaveChanged = () => {
+    const state = composing() ? "replying" : "viewing";
+    if (state !== myState) sendPresence(state);
+  };
+
+  const onPresence = (data) => {
+    if (data.user_id === undefined || String(data.user_id) === myId) return;
+    const id = String(data.user_id);
+    if (data.state === "left") {
+      others.delete(id);
+    } else {
+      const newcomer = !others.has(id);
+      const ttl = Number(data.ttl) > 0 ? Number(data.ttl) : DEFAULT_TTL_SECONDS;
+      others.set(id, {
+        name: String(data.name || ""),
+        state: data.state === "replying" ? "replying" : "viewing",
+        expires: Date.now() + ttl * 1000,
+      });
+      if (newcomer) heartbeat(true); // so the newcomer learns about us at once
+    }
+    renderPresence();
+  };
+
+  const liveHost = document.querySelector("[data-live-url]");
+  const streaming = Boolean(liveHost) && "EventSource" in window;
+
+  if (presenceUrl) {
+    // With a stream, the first heartbeat waits for it to open (below), so the answers of
+    // those already here reach us.
+    if (!streaming) heartbeat();
+    setInterval(() => heartbeat(), HEARTBEAT_MS);
+    document.addEventListener("focusin", stateMayHaveChanged);
+    document.addEventListener("focusout", () => setTimeout(stateMayHaveChanged, 0));
+    document.addEventListener("input", stateMayHaveChanged);
+    window.addEventListener("pagehide", () => sendPresence("left", { keepalive: true }));
+  }
+  if (document.getElementById("presence")) setInterval(renderPresence, PRESENCE_SWEEP_MS);
+
+  // -- the event stream -----------------------------------------------------------------
+
+  if (!streaming) return;
+  const liveUrl = liveHost.dataset.liveUrl;
+
+  const connect = () => {
+    const source = new EventSource(liveUrl);
+    // Every (re)connection: we are subscribed now, so announce ourselves.
+    source.addEventListener("open", () => heartbeat());
+    source.addEventListener("ticket-changed", (event) => {
+      const data = parse(event.data);
+      if (!data || String(data.actor_id) === myId) return;
+      refresh();
+      announce(data.actor_name ? `Updated by ${data.actor_name}` : "Updated");
+    });
+    source.addEventListener("list-changed", refreshListSoon);
+    source.addEventListener("presence", (event) => {
+      const data = parse(event.data);
+      if (data) onPresence(data);
+    });
+    source.addEventListener("error", () => {
+      // EventSource retries network errors itself; after an HTTP error (a proxy's 502
+      // during a restart) it gives up, so try again later.
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, CLOSED_RETRY_MS);
+    });
+    window.addEventListener("pagehide", () => source.close(), { once: true });
+  };
+  connect();
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) connect();
+  });
+})();
