@@ -4,6 +4,7 @@ They skip, saying why, when Chromium, Playwright or the npm assets are missing, 
 `make test` passes on a bare machine; `.ci/run` installs all three.
 """
 
+import importlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from conftest import Desk
+from django.apps import apps as django_apps
 
 CHROMIUM = os.environ.get("FRONTDESK_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +48,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.path) and MISSING:
             item.add_marker(pytest.mark.skip(reason=MISSING))
+
+
+@pytest.fixture(autouse=True)
+def _e2e_settings(settings: Any) -> None:
+    # Short streams: a stream outliving its test would hold the live server's thread.
+    settings.FRONTDESK_LIVE_STREAM_SECONDS = 5
+
+
+@pytest.fixture(autouse=True)
+def _default_statuses(transactional_db: Any) -> None:
+    """Browser tests are transactional, and a flush by an earlier transactional test in the
+    same process removes the rows the migrations created; put them back."""
+    migration = importlib.import_module("frontdesk.tickets.migrations.0002_default_statuses")
+    migration.create_defaults(django_apps, None)
 
 
 @pytest.fixture(scope="session")

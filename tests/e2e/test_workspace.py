@@ -13,9 +13,8 @@ from tests.e2e.conftest import run_axe
 from frontdesk.tickets.choices import MessageKind, StatusCategory
 from frontdesk.tickets.models import Message, Ticket, TicketFollower
 
-# Transactional (the live server thread must see the data); serialized_rollback brings
-# back the rows the migrations create (default statuses) after each flush.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: the live server's thread must see the data (statuses: see conftest.py).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_agent_works_a_ticket(
