@@ -3,13 +3,15 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.accounts.access import is_admin
 from frontdesk.accounts.models import Team, User
 from frontdesk.tickets.actions.resolve import ASSIGNABLE_ROLES
 from frontdesk.tickets.choices import PRIORITY_BY_NAME, Channel, StatusCategory, TicketType
-from frontdesk.tickets.models import Category, Status
+from frontdesk.tickets.models import Category, SavedView, Status
 
 PRIORITY_CHOICES = [(name, _(name.capitalize())) for name in PRIORITY_BY_NAME]
 LIST_SORTS = {
@@ -174,3 +176,78 @@ class NewTicketForm(forms.Form):
         super().__init__(*args, **kwargs)
         _set_choices(self, "team", _blank("—") + team_choices())
         _set_choices(self, "assignee", _blank(_("Unassigned")) + agent_choices())
+
+
+# --- saved views ---------------------------------------------------------------------------
+
+COLUMN_LABELS = {
+    "number": _("Number"),
+    "subject": _("Subject"),
+    "requester": _("Requester"),
+    "status": _("Status"),
+    "priority": _("Priority"),
+    "type": _("Type"),
+    "team": _("Team"),
+    "assignee": _("Assignee"),
+    "category": _("Category"),
+    "created": _("Created"),
+    "updated": _("Updated"),
+    "tags": _("Tags"),
+}
+# Columns hidden first on narrow screens.
+OPTIONAL_COLUMNS = frozenset(COLUMN_LABELS) - {"number", "subject", "status"}
+
+
+def sharing_choices(
+    user: User, *, personal: bool = True, current: Team | None = None
+) -> list[tuple[str, Any]]:
+    """Personal ("Only me"), then the teams `user` may share a view with (admins: every
+    team) and the team a view is shared with now, so keeping it is always possible."""
+    teams = Team.objects.order_by("name")
+    if not is_admin(user):
+        allowed = Q(members=user)
+        if current is not None:
+            allowed |= Q(pk=current.pk)
+        teams = teams.filter(allowed)
+    mine = [("", _("Only me (personal)"))] if personal else []
+    return mine + [(str(t.pk), t.name) for t in teams.distinct()]
+
+
+class SaveViewForm(forms.Form):
+    """The list page's "Save as view"; the list's filters come with it as hidden fields."""
+
+    queue = forms.SlugField(widget=forms.HiddenInput)
+    name = forms.CharField(label=_("View name"), max_length=100)
+    share_team = forms.ChoiceField(label=_("Share with"), required=False)
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "save-view-%s")
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "share_team", sharing_choices(user))
+
+    def team_id(self) -> int | None:
+        value = self.cleaned_data["share_team"]
+        return int(value) if value else None
+
+
+class EditSavedViewForm(forms.Form):
+    """A saved view's name, columns, sort and sharing (its filters are kept as saved)."""
+
+    name = forms.CharField(label=_("View name"), max_length=100)
+    columns = forms.MultipleChoiceField(
+        label=_("Columns"),
+        choices=list(COLUMN_LABELS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), choices=list(LIST_SORTS.items()))
+    share_team = forms.ChoiceField(label=_("Share with"), required=False)
+
+    def __init__(self, user: User, view: SavedView, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only its owner makes a shared view personal (update_saved_view refuses others).
+        owner = view.owner_id == user.pk
+        _set_choices(self, "share_team", sharing_choices(user, personal=owner, current=view.team))
+
+    def team_id(self) -> int | None:
+        value = self.cleaned_data["share_team"]
+        return int(value) if value else None

@@ -95,3 +95,21 @@ def message_list(user: User, ticket_number: int) -> QuerySet[Message]:
 
 def event_list(user: User, ticket_number: int) -> QuerySet[TicketEvent]:
     return visible_events(user, access_ticket(user, ticket_number))
+
+
+# Saved views (appended; imports kept with the function they serve).
+from django.db.models import Q  # noqa: E402
+
+from frontdesk.accounts.access import is_admin, team_ids  # noqa: E402
+from frontdesk.tickets.models import SavedView  # noqa: E402
+
+
+def visible_saved_views(user: User) -> QuerySet[SavedView]:
+    """The saved views `user` may open: their own, and those shared with their teams
+    (admins: their own and every shared view). Others' personal views are never visible."""
+    views = SavedView.objects.all()
+    if not (user.is_active and user.is_staff):
+        return views.none()
+    if is_admin(user):
+        return views.filter(Q(owner=user) | Q(team__isnull=False))
+    return views.filter(Q(owner=user) | Q(team_id__in=team_ids(user)))

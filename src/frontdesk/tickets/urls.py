@@ -8,6 +8,10 @@ app_name = "tickets"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("views/save/", lists.save_view, name="save_view"),
+    path("views/saved/<int:view_id>/", lists.saved_view, name="saved_view"),
+    path("views/saved/<int:view_id>/edit/", lists.edit_saved_view, name="edit_saved_view"),
+    path("views/saved/<int:view_id>/delete/", lists.delete_saved_view, name="delete_saved_view"),
     path("views/<slug:slug>/", lists.queue, name="queue"),
     path("tickets/bulk/", lists.bulk_update, name="bulk"),
     path("tickets/<int:number>/", detail.ticket_page, name="detail"),

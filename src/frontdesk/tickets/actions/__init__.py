@@ -16,14 +16,21 @@ from frontdesk.tickets.actions.relations import (
     unlink_tickets,
 )
 from frontdesk.tickets.actions.update import claim_ticket, reopen_ticket, update_ticket
+from frontdesk.tickets.actions.views import (
+    create_saved_view,
+    delete_saved_view,
+    update_saved_view,
+)
 
 __all__ = [
     "add_note",
     "attach_file",
     "claim_ticket",
     "close_solved_tickets",
+    "create_saved_view",
     "create_ticket",
     "create_ticket_idempotent",
+    "delete_saved_view",
     "follow_ticket",
     "link_tickets",
     "merge_tickets",
@@ -31,5 +38,6 @@ __all__ = [
     "reopen_ticket",
     "unfollow_ticket",
     "unlink_tickets",
+    "update_saved_view",
     "update_ticket",
 ]
