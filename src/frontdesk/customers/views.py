@@ -3,7 +3,7 @@ through the ticket gate, so an agent sees only the tickets they may see."""
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 
 from frontdesk.accounts.choices import Role
 from frontdesk.accounts.models import User
@@ -14,6 +14,8 @@ from frontdesk.tickets.access import visible_to
 from frontdesk.tickets.views._common import desk_context
 
 PAGE_SIZE = 50
+MAX_SUGGESTIONS = 8
+MIN_SUGGEST_CHARS = 2
 TICKETS_SHOWN = 25
 
 
@@ -26,6 +28,20 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     page = keyset_page(customers, order="email", cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
     context = desk_context(request_user(request), "customers", page=page, query=query)
     return render_page(request, "customers/list.html", context)
+
+
+@staff_view
+def customer_suggestions(request: HttpRequest) -> HttpResponse:
+    """<option>s of customers whose address or name starts with `requester_email`, for the
+    new-ticket form's lookup (a new address simply creates a contact)."""
+    prefix = request.GET.get("requester_email", "").strip()[:100]
+    customers = User.objects.none()
+    if len(prefix) >= MIN_SUGGEST_CHARS:
+        customers = User.objects.filter(role=Role.CUSTOMER, is_active=True).filter(
+            Q(email__istartswith=prefix) | Q(name__istartswith=prefix)
+        )
+    options = customers.order_by("email")[:MAX_SUGGESTIONS]
+    return render(request, "customers/_suggestions.html", {"customers": options})
 
 
 @staff_view

@@ -153,7 +153,20 @@ class BulkForm(forms.Form):
 class NewTicketForm(forms.Form):
     """A ticket raised by an agent on a customer's behalf (phone call, walk-in, chat)."""
 
-    requester_email = forms.EmailField(label=_("Customer email"), max_length=254)
+    requester_email = forms.EmailField(
+        label=_("Customer email"),
+        max_length=254,
+        help_text=_("Type to find a customer; a new address creates one."),
+        widget=forms.EmailInput(
+            attrs={
+                "list": "customer-suggestions",
+                "autocomplete": "off",
+                "hx-get": "/desk/customers/suggest/",
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#customer-suggestions",
+            }
+        ),
+    )
     requester_name = forms.CharField(
         label=_("Customer name"),
         required=False,

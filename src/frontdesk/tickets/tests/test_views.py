@@ -532,3 +532,14 @@ def test_times_are_shown_in_the_viewers_time_zone(
     html = signed_in(desk.alice).get(f"/desk/tickets/{ticket.number}/").content.decode()
     tokyo = created.astimezone(ZoneInfo("Asia/Tokyo"))
     assert f'datetime="{dateformat.format(tokyo, "c")}"' in html
+
+
+def test_new_ticket_form_suggests_customers(desk: Desk) -> None:
+    client = signed_in(desk.alice)
+    html = client.get("/desk/customers/suggest/", {"requester_email": "gi"}).content.decode()
+    assert '<option value="gil@example.com">' in html
+    assert (
+        "alice@example.com"
+        not in client.get("/desk/customers/suggest/", {"requester_email": "al"}).content.decode()
+    )
+    assert signed_in(desk.bob).get("/desk/customers/suggest/").status_code == 404
