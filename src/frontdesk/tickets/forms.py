@@ -123,6 +123,7 @@ class BulkForm(forms.Form):
     team = forms.ChoiceField(required=False)
     assignee = forms.ChoiceField(required=False)
     add_tags = forms.CharField(required=False, max_length=500)
+    merge_into = forms.IntegerField(required=False, min_value=1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

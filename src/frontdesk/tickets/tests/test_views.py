@@ -543,3 +543,35 @@ def test_new_ticket_form_suggests_customers(desk: Desk) -> None:
         not in client.get("/desk/customers/suggest/", {"requester_email": "al"}).content.decode()
     )
     assert signed_in(desk.bob).get("/desk/customers/suggest/").status_code == 404
+
+
+def test_column_headers_sort_the_list(desk: Desk, make_ticket: Callable[..., Ticket]) -> None:
+    first, second = make_ticket(subject="First"), make_ticket(subject="Second")
+    client = signed_in(desk.alice)
+    html = client.get("/desk/views/open/?priority=").content.decode()
+    assert 'aria-sort="descending"' in html  # the default: recently updated first
+    assert 'href="?priority=&amp;sort=updated_at"' in html  # a second click reverses it
+    response = client.get("/desk/views/open/", {"sort": "updated_at"})
+    assert [t.number for t in response.context["page"].items] == [first.number, second.number]
+    assert 'aria-sort="ascending"' in response.content.decode()
+
+
+def test_bulk_merge_into_one_ticket(desk: Desk, make_ticket: Callable[..., Ticket]) -> None:
+    keep, one, two = make_ticket(), make_ticket(), make_ticket()
+    signed_in(desk.alice).post(
+        "/desk/tickets/bulk/",
+        {"numbers": [keep.number, one.number, two.number], "merge_into": keep.number},
+    )
+    for ticket in (one, two):
+        ticket.refresh_from_db()
+        assert ticket.merged_into == keep
+    keep.refresh_from_db()
+    assert keep.merged_into is None
+    assert Message.objects.filter(ticket=keep, kind=MessageKind.REPLY).count() == 3
+
+
+def test_bulk_without_a_change_goes_back_safely(desk: Desk) -> None:
+    response = signed_in(desk.alice).post(
+        "/desk/tickets/bulk/", {"numbers": [1], "next": "//evil.example/"}
+    )
+    assert response["Location"] == "/desk/"

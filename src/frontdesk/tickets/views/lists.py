@@ -92,7 +92,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         query_string=_without(request, "cursor"),
         save_form=SaveViewForm(user, initial={"queue": slug}),
         save_filters=[(k, filters[k]) for k in LIST_FILTERS if filters.get(k)],
-        **_columns(DEFAULT_COLUMNS),
+        **_columns(DEFAULT_COLUMNS, sort=sort, query=_without(request, "cursor", "sort")),
     )
     return render_page(request, "tickets/queue.html", context, fragment="results")
 
@@ -216,16 +216,40 @@ def _require_edit(user: User, view: SavedView) -> None:
         )
 
 
-def _columns(columns: Any) -> dict[str, Any]:
+# Columns a built-in list can be sorted by: their sort field and whether it goes both ways.
+SORTABLE = {
+    "number": ("number", False),
+    "priority": ("priority", False),
+    "created": ("created_at", True),
+    "updated": ("updated_at", True),
+}
+
+
+def _columns(columns: Any, *, sort: str | None = None, query: str = "") -> dict[str, Any]:
     """The table's columns (a known subset, in display order). Tags show under the subject
-    when both are chosen, as in the built-in views, and in a column of their own otherwise."""
+    when both are chosen, as in the built-in views, and in a column of their own otherwise.
+    With `sort`, sortable headers link to the list sorted by them (a second click reverses
+    the sort where both directions are allowed)."""
     chosen = [c for c in COLUMNS if c in columns]
     shown = [c for c in chosen if not (c == "tags" and "subject" in chosen)]
     return {
         "columns": shown,
-        "column_headers": [(c, COLUMN_LABELS[c], c in OPTIONAL_COLUMNS) for c in shown],
+        "column_headers": [
+            (c, COLUMN_LABELS[c], c in OPTIONAL_COLUMNS, *_sort_link(c, sort, query)) for c in shown
+        ],
         "tags_under_subject": "tags" in chosen and "subject" in chosen,
     }
+
+
+def _sort_link(column: str, sort: str | None, query: str) -> tuple[str | None, str | None]:
+    """(href, aria-sort) of a column header; (None, None) for a column that does not sort."""
+    if sort is None or column not in SORTABLE:
+        return None, None
+    field, both_ways = SORTABLE[column]
+    current = {f"-{field}": "descending", field: "ascending"}.get(sort)
+    target = field if current == "descending" and both_ways else f"-{field}"
+    prefix = f"?{query}&" if query else "?"
+    return f"{prefix}sort={target}", current
 
 
 def _view_filters(slug: str, filters: dict[str, Any]) -> dict[str, Any]:
@@ -271,9 +295,10 @@ def _filtered(tickets: TicketQuerySet, user: User, filters: dict[str, Any]) -> T
     return tickets
 
 
-def _without(request: HttpRequest, key: str) -> str:
+def _without(request: HttpRequest, *keys: str) -> str:
     params = request.GET.copy()
-    params.pop(key, None)
+    for key in keys:
+        params.pop(key, None)
     return params.urlencode()
 
 
@@ -284,9 +309,9 @@ def bulk_update(request: HttpRequest) -> HttpResponse:
     each gets its own permission check and audit events; failures are reported, not fatal."""
     user = request_user(request)
     form = BulkForm(request.POST)
-    if not form.is_valid() or not (form.changes() or form.cleaned_data["add_tags"]):
+    if not form.is_valid() or not _bulk_change_chosen(form):
         messages.error(request, _("Select tickets and a change to apply."))
-        return redirect(request.POST.get("next") or "tickets:home")
+        return redirect(_safe_next(request))
     done, failed = 0, []
     for number in form.cleaned_data["numbers"]:
         try:
@@ -303,7 +328,19 @@ def bulk_update(request: HttpRequest) -> HttpResponse:
     return redirect(_safe_next(request))
 
 
+def _bulk_change_chosen(form: BulkForm) -> bool:
+    data = form.cleaned_data
+    return bool(form.changes() or data["add_tags"] or data["merge_into"])
+
+
 def _apply_bulk(request: HttpRequest, user: User, number: int, form: BulkForm) -> None:
+    into = form.cleaned_data["merge_into"]
+    if into:
+        if number != into:  # the target itself stays as it is
+            actions.merge_tickets(
+                actor=user, origin=web_origin(request), number=number, into_number=into
+            )
+        return
     changes = form.changes()
     new_tags = split_tags(form.cleaned_data["add_tags"])
     if new_tags:
