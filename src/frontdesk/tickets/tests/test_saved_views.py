@@ -279,7 +279,7 @@ def test_sidebar_lists_saved_views_with_counts(
     make_ticket(priority="urgent")
     view = make_view(desk.sam, "Team urgent", team_id=desk.support.pk)
     make_view(desk.dave, "Dave's secret")
-    html = signed_in(desk.alice).get("/desk/").content.decode()
+    html = signed_in(desk.alice).get("/desk/?part=sidebar").content.decode()
     assert "Saved views" in html
     assert f'href="/desk/views/saved/{view.pk}/"' in html
     assert "Team urgent" in html

@@ -68,12 +68,18 @@ def test_root_goes_to_the_workspace(db: Any) -> None:
 def test_home_shows_my_tickets_and_counts(desk: Desk, make_ticket: Callable[..., Ticket]) -> None:
     mine = make_ticket(subject="Mine to fix", assignee_id=desk.alice.pk)
     make_ticket(subject="Nobody has it")
-    response = signed_in(desk.alice).get("/desk/")
+    client = signed_in(desk.alice)
+    response = client.get("/desk/")
     html = response.content.decode()
     assert response.status_code == 200
     assert f"#{mine.number}" in html
     assert "Nobody has it" in html
-    assert 'aria-label="1 ticket"' in html  # "My open tickets" count
+    assert 'hx-trigger="load, live-refresh"' in html  # the counts come right after
+    sidebar = client.get("/desk/?part=sidebar&active=mine").content.decode()
+    assert sidebar.lstrip().startswith('<div id="queue-nav"')
+    assert 'hx-trigger="live-refresh"' in sidebar  # counted: no second load
+    assert 'aria-label="1 ticket"' in sidebar  # "My open tickets" count
+    assert 'href="/desk/views/mine/" aria-current="page"' in sidebar
 
 
 def test_queue_lists_only_visible_tickets(desk: Desk, make_ticket: Callable[..., Ticket]) -> None:
@@ -130,10 +136,11 @@ def test_list_and_home_query_counts_do_not_grow(
     client = signed_in(desk.alice)
     make_ticket(tags=["a"])
     make_ticket(tags=["b"], assignee_id=desk.alice.pk)
-    small = (queries(client, "/desk/views/open/"), queries(client, "/desk/"))
+    pages = ("/desk/views/open/", "/desk/", "/desk/?part=sidebar")
+    small = [queries(client, page) for page in pages]
     for i in range(30):
         make_ticket(tags=[f"t{i}"], assignee_id=desk.alice.pk)
-    large = (queries(client, "/desk/views/open/"), queries(client, "/desk/"))
+    large = [queries(client, page) for page in pages]
     assert large == small
 
 

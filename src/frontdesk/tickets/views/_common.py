@@ -1,4 +1,9 @@
-"""What every workspace page needs: the sidebar's views with counts, the audit origin."""
+"""What every workspace page needs: the sidebar's views, the audit origin.
+
+Pages render the sidebar without counts and the browser fetches them right after
+(`home?part=sidebar`): the counts are a dozen bounded queries that would otherwise sit
+in front of every page's first byte.
+"""
 
 from dataclasses import dataclass
 from typing import Any
@@ -24,17 +29,17 @@ MAX_SIDEBAR_SAVED_VIEWS = 20
 @dataclass(frozen=True)
 class QueueItem:
     queue: Queue
-    count: int
+    count: int | None  # None: not counted yet (the page's first render)
 
     @property
     def capped(self) -> bool:
-        return self.count >= COUNT_CAP
+        return self.count is not None and self.count >= COUNT_CAP
 
 
 @dataclass(frozen=True)
 class SavedViewItem:
     view: SavedView
-    count: int | None  # None: the stored filters no longer parse
+    count: int | None  # None: not counted (yet), or the stored filters no longer parse
 
     @property
     def capped(self) -> bool:
@@ -59,9 +64,9 @@ def saved_view_tickets(user: User, view: SavedView) -> TicketQuerySet:
     return visible_to(user).filter(filters_to_q(parse_stored_filters(view.filters), user))
 
 
-def sidebar_saved_views(user: User) -> tuple[list[SavedViewItem], bool]:
-    """The first MAX_SIDEBAR_SAVED_VIEWS views (own first, then by name) with bounded
-    counts, and whether there are more."""
+def sidebar_saved_views(user: User, *, counts: bool) -> tuple[list[SavedViewItem], bool]:
+    """The first MAX_SIDEBAR_SAVED_VIEWS views (own first, then by name), with bounded
+    counts if asked, and whether there are more."""
     views = list(
         visible_saved_views(user)
         .select_related("team")
@@ -71,6 +76,9 @@ def sidebar_saved_views(user: User) -> tuple[list[SavedViewItem], bool]:
     )
     items = []
     for view in views[:MAX_SIDEBAR_SAVED_VIEWS]:
+        if not counts:
+            items.append(SavedViewItem(view, None))
+            continue
         try:
             count: int | None = saved_view_tickets(user, view).order_by()[:COUNT_CAP].count()
         except Invalid:
@@ -79,12 +87,15 @@ def sidebar_saved_views(user: User) -> tuple[list[SavedViewItem], bool]:
     return items, len(views) > MAX_SIDEBAR_SAVED_VIEWS
 
 
-def desk_context(user: User, active_view: str, **extra: Any) -> dict[str, Any]:
-    counts = queue_counts(user)
-    saved, more_saved = sidebar_saved_views(user)
+def desk_context(
+    user: User, active_view: str, *, counts: bool = False, **extra: Any
+) -> dict[str, Any]:
+    numbers: dict[str, int | None] = dict(queue_counts(user)) if counts else {}
+    saved, more_saved = sidebar_saved_views(user, counts=counts)
     return {
         "active_view": active_view,
-        "sidebar_queues": [QueueItem(q, counts[q.slug]) for q in QUEUES],
+        "sidebar_counted": counts,
+        "sidebar_queues": [QueueItem(q, numbers.get(q.slug)) for q in QUEUES],
         "sidebar_saved_views": saved,
         "more_saved_views": more_saved,
         **extra,

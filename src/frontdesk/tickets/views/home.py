@@ -14,7 +14,8 @@ HOME_LIST_SIZE = 8
 def home(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if request.GET.get("part") == "sidebar":
-        return render(request, "tickets/_sidebar.html", desk_context(user, ""))
+        active = request.GET.get("active", "")[:50]
+        return render(request, "tickets/_sidebar.html", desk_context(user, active, counts=True))
 
     def first(slug: str, order: str = "-updated_at") -> list[object]:
         tickets = queue_tickets(user, QUEUES_BY_SLUG[slug]).with_list_relations()
