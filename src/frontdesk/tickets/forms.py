@@ -79,7 +79,9 @@ class TicketFieldsForm(forms.Form):
         required=False, max_length=2000, help_text=_("Separate tags with commas or spaces.")
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agents: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         # "New" stays listed so a new ticket's form is valid as shown; moving back to it
         # is refused by update_ticket.
@@ -88,7 +90,7 @@ class TicketFieldsForm(forms.Form):
         categories = [(c.slug, c.name) for c in Category.objects.order_by("name")]
         _set_choices(self, "category", _blank("—") + categories)
         _set_choices(self, "team", _blank("—") + team_choices())
-        _set_choices(self, "assignee", _blank(_("Unassigned")) + agent_choices())
+        _set_choices(self, "assignee", _blank(_("Unassigned")) + (agents or agent_choices()))
 
     def changes(self, initial: dict[str, Any]) -> dict[str, Any]:
         """The fields that differ from what the page showed, as update_ticket expects them."""

@@ -17,7 +17,14 @@ from frontdesk.tickets.access import (
     visible_to,
 )
 from frontdesk.tickets.choices import PRIORITY_BY_NAME, StatusCategory
-from frontdesk.tickets.models import Attachment, Message, TicketEvent, TicketQuerySet, TicketTag
+from frontdesk.tickets.models import (
+    Attachment,
+    Message,
+    Ticket,
+    TicketEvent,
+    TicketQuerySet,
+    TicketTag,
+)
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,11 @@ def ticket_detail(user: User) -> TicketQuerySet:
 
 
 def message_list(user: User, ticket_number: int) -> QuerySet[Message]:
-    ticket = access_ticket(user, ticket_number)
+    return ticket_messages(user, access_ticket(user, ticket_number))
+
+
+def ticket_messages(user: User, ticket: Ticket) -> QuerySet[Message]:
+    """The messages of a ticket the caller already obtained through the gate."""
     attachments = Attachment.objects.order_by("created_at")
     if not user.is_staff:
         attachments = attachments.filter(is_public=True)

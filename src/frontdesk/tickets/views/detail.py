@@ -15,15 +15,15 @@ from django.views.decorators.http import require_POST
 
 from frontdesk.accounts.models import Team, User
 from frontdesk.core import clock
-from frontdesk.core.errors import Conflict, DomainError, Invalid
+from frontdesk.core.errors import Conflict, DomainError, Invalid, NotFound
 from frontdesk.core.web import render_page, request_user, staff_view
 from frontdesk.tickets import actions
-from frontdesk.tickets.access import access_ticket, visible_to
+from frontdesk.tickets.access import access_ticket, visible_events, visible_to
 from frontdesk.tickets.choices import LinkKind
 from frontdesk.tickets.content import markdown_to_html
 from frontdesk.tickets.forms import TicketFieldsForm, agent_choices
 from frontdesk.tickets.models import Ticket, TicketEvent, TicketLink
-from frontdesk.tickets.queries import event_list, message_list, ticket_detail
+from frontdesk.tickets.queries import event_list, message_list, ticket_detail, ticket_messages
 from frontdesk.tickets.timeline import build_timeline, referenced_ids
 from frontdesk.tickets.views._common import desk_context, web_origin
 from frontdesk.tickets.views.compose import notify_mentioned
@@ -48,21 +48,28 @@ def render_ticket(
     status: int = 200,
     **extra: Any,
 ) -> HttpResponse:
+    # This read is the permission check: ticket_detail starts from visible_to.
     ticket = (
         ticket_detail(user)
         .select_related("team", "assignee", "organization")
-        .get(pk=access_ticket(user, number).pk)
+        .filter(number=number)
+        .first()
     )
-    context = desk_context(user, "", ticket=ticket, **_conversation(user, ticket), **extra)
-    context.setdefault("fields_form", TicketFieldsForm(initial=_initial(ticket)))
+    if ticket is None:
+        raise NotFound("No such ticket.")
+    agents = agent_choices()
+    context = desk_context(
+        user, "", ticket=ticket, agents=agents, **_conversation(user, ticket), **extra
+    )
+    context.setdefault("fields_form", TicketFieldsForm(initial=_initial(ticket), agents=agents))
     context.setdefault("seen_at", clock.now().isoformat())
     return render_page(request, "tickets/detail.html", context, fragment=fragment, status=status)
 
 
 def _conversation(user: User, ticket: Ticket) -> dict[str, Any]:
-    messages = list(message_list(user, ticket.number).order_by("-created_at", "-pk")[:MAX_ENTRIES])
+    messages = list(ticket_messages(user, ticket).order_by("-created_at", "-pk")[:MAX_ENTRIES])
     events = list(
-        event_list(user, ticket.number)
+        visible_events(user, ticket)
         .select_related("actor")
         .order_by("-created_at", "-pk")[:MAX_ENTRIES]
     )
@@ -103,7 +110,6 @@ def _relations(user: User, ticket: Ticket) -> dict[str, Any]:
             for link in links
             for other in [link.target if link.source_id == ticket.pk else link.source]
         ],
-        "agents": agent_choices(),
         "link_kinds": LinkKind.choices,
     }
 
