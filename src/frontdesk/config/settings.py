@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "frontdesk.core.context_processors.ui_strings",
             ],
         },
     },
@@ -166,6 +167,21 @@ if REDIS_URL:
     TASKS: dict[str, Any] = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The cache holds rate-limit counters (sign-in failures, presence) that every web process
+# must share: Redis when configured, a table on PostgreSQL (created by a core migration),
+# and process memory on SQLite, where `frontdesk run` serves from one process (ADR 0006).
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "frontdesk_cache",
+        }
+    }
 
 # Mail (Django 6.1 MAILERS): console output unless an SMTP host is configured.
 SMTP_HOST = os.environ.get("FRONTDESK_SMTP_HOST", "")

@@ -115,7 +115,8 @@ def test_sign_in_page_has_a_strict_csp_and_no_inline_script_or_style(db: Any) ->
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
     html = response.content.decode()
-    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    # No executable inline script; JSON data blocks (json_script) are not executed.
+    assert not re.search(r'<script(?![^>]*\b(?:src=|type="application/json"))[^>]*>', html)
     assert " style=" not in html
     assert "<style" not in html
 

@@ -5,6 +5,11 @@
 
 (() => {
   const $ = (selector, root = document) => root.querySelector(selector);
+  // Translated on the server (core/context_processors.py); English if missing.
+  const strings = JSON.parse((document.getElementById("ui-strings") || {}).textContent || "{}");
+  const t = (key, fallback, vars = {}) =>
+    (strings[key] || fallback).replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
+  window.frontdeskText = t;
   const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
 
   function typingInField(event) {
@@ -45,7 +50,11 @@
     const bar = $("[data-bulkbar]", form);
     bar.hidden = checked.length === 0;
     const count = $("[data-bulk-count]", form);
-    if (count) count.textContent = checked.length === 1 ? "1 selected" : `${checked.length} selected`;
+    if (count) {
+      count.textContent = checked.length === 1
+        ? t("selected_one", "1 selected")
+        : t("selected_many", "{n} selected", { n: checked.length });
+    }
     $$("input[name=numbers]", form).forEach((box) => box.closest("tr").classList.toggle("is-selected", box.checked));
   }
   document.addEventListener("change", (event) => {
@@ -188,7 +197,7 @@
     const target = event.detail.target;
     if (target && target.id === "thread") {
       const announcer = $("#announcer");
-      if (announcer) announcer.textContent = "Message sent.";
+      if (announcer) announcer.textContent = t("message_sent", "Message sent.");
     }
     const swapped = target && target.isConnected ? target : null;
     const alert = swapped && $("[role=alert]", swapped);

@@ -52,10 +52,15 @@
     listTimer = setTimeout(refresh, LIST_DEBOUNCE_MS);
   };
 
-  const announce = (text) => {
+  const text = (key, fallback, vars = {}) =>
+    window.frontdeskText
+      ? window.frontdeskText(key, fallback, vars)
+      : fallback.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
+
+  const announce = (message) => {
     const banner = document.getElementById("live-banner");
     if (banner) {
-      banner.textContent = text;
+      banner.textContent = message;
       banner.hidden = false;
     }
     const announcer = document.getElementById("announcer");
@@ -63,7 +68,7 @@
       // Clear first so the same words are announced again.
       announcer.textContent = "";
       setTimeout(() => {
-        announcer.textContent = text;
+        announcer.textContent = message;
       }, 50);
     }
   };
@@ -77,7 +82,7 @@
 
   const namesList = (names) => {
     if (names.length <= 1) return names.join("");
-    return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+    return `${names.slice(0, -1).join(", ")} ${text("and", "and")} ${names[names.length - 1]}`;
   };
 
   const renderPresence = () => {
@@ -92,13 +97,15 @@
     for (const state of ["replying", "viewing"]) {
       const names = people.filter((p) => p.state === state).map((p) => p.name);
       if (names.length) {
-        parts.push(`${namesList(names)} ${names.length > 1 ? "are" : "is"} ${state}`);
+        const key = `${names.length > 1 ? "many" : "one"}_${state}`;
+        const english = `{names} ${names.length > 1 ? "are" : "is"} ${state}`;
+        parts.push(text(key, english, { names: namesList(names) }));
       }
     }
-    const text = parts.join("; ");
+    const line = parts.join("; ");
     // Only on a change: #presence is a live region, and a rewrite may be read out again.
-    if (target.textContent !== text) target.textContent = text;
-    target.hidden = text === "";
+    if (target.textContent !== line) target.textContent = line;
+    target.hidden = line === "";
   };
 
   const composing = () => {
@@ -178,7 +185,7 @@
       const data = parse(event.data);
       if (!data || String(data.actor_id) === myId) return;
       refresh();
-      announce(data.actor_name ? `Updated by ${data.actor_name}` : "Updated");
+      announce(data.actor_name ? text("updated_by", "Updated by {name}", { name: data.actor_name }) : text("updated", "Updated"));
     });
     source.addEventListener("list-changed", refreshListSoon);
     source.addEventListener("presence", (event) => {
