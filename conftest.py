@@ -5,11 +5,13 @@ Organisations: acme (shares tickets; bob and bea) and globex (no sharing; gil an
 initech (erin). Admin: carol. Tickets are made with `make_ticket`.
 """
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 
 from frontdesk.accounts.actions import create_api_token, create_team, create_user
@@ -38,6 +40,15 @@ class Desk:
     acme: Organization
     globex: Organization
     initech: Organization
+
+
+@pytest.fixture
+def migration_rows(transactional_db: Any) -> None:
+    """For transactional tests: put back the rows the migrations create (default statuses,
+    the ticket counter), which the flush after an earlier transactional test removed.
+    Cheaper and order-proof compared with serialized_rollback."""
+    migration = importlib.import_module("frontdesk.tickets.migrations.0002_default_statuses")
+    migration.create_defaults(django_apps, None)
 
 
 @pytest.fixture

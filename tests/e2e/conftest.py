@@ -4,7 +4,6 @@ They skip, saying why, when Chromium, Playwright or the npm assets are missing, 
 `make test` passes on a bare machine; `.ci/run` installs all three.
 """
 
-import importlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -13,7 +12,6 @@ from typing import Any
 
 import pytest
 from conftest import Desk
-from django.apps import apps as django_apps
 
 CHROMIUM = os.environ.get("FRONTDESK_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,11 +55,8 @@ def _e2e_settings(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _default_statuses(transactional_db: Any) -> None:
-    """Browser tests are transactional, and a flush by an earlier transactional test in the
-    same process removes the rows the migrations created; put them back."""
-    migration = importlib.import_module("frontdesk.tickets.migrations.0002_default_statuses")
-    migration.create_defaults(django_apps, None)
+def _default_statuses(migration_rows: None) -> None:
+    """Browser tests are transactional (the live server's thread must see the data)."""
 
 
 @pytest.fixture(scope="session")

@@ -408,7 +408,8 @@ def in_threads(count: int, work: Any) -> list[Any]:
 
 
 @postgres_only()
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migration_rows")
 def test_concurrent_claims_have_one_winner(desk, make_ticket):
     ticket = make_ticket()
     claimants = [desk.alice, desk.sam]
@@ -690,7 +691,8 @@ def test_ticket_numbers_are_unique_and_sequential(desk, make_ticket):
 
 
 @postgres_only()
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migration_rows")
 def test_ticket_numbers_are_unique_under_concurrent_creates(desk):
     def create(i: int) -> list[int]:
         return [
@@ -712,7 +714,8 @@ def test_ticket_numbers_are_unique_under_concurrent_creates(desk):
 
 
 @postgres_only()
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migration_rows")
 def test_concurrent_first_tickets_of_a_new_address_share_one_contact(desk):
     def create(i: int) -> int:
         return actions.create_ticket(
