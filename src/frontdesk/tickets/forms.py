@@ -1,5 +1,6 @@
 """Forms of the agent workspace. They only parse input; the actions decide what is allowed."""
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -10,8 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from frontdesk.accounts.access import is_admin
 from frontdesk.accounts.models import Team, User
 from frontdesk.tickets.actions.resolve import ASSIGNABLE_ROLES
-from frontdesk.tickets.choices import PRIORITY_BY_NAME, Channel, StatusCategory, TicketType
-from frontdesk.tickets.models import Category, SavedView, Status
+from frontdesk.tickets.choices import (
+    PRIORITY_BY_NAME,
+    Channel,
+    FieldType,
+    StatusCategory,
+    TicketType,
+)
+from frontdesk.tickets.fields import MAX_TEXT_LENGTH
+from frontdesk.tickets.models import Category, CustomFieldDefinition, SavedView, Status
 
 PRIORITY_CHOICES = [(name, _(name.capitalize())) for name in PRIORITY_BY_NAME]
 LIST_SORTS = {
@@ -91,9 +99,29 @@ class TicketFieldsForm(forms.Form):
         _set_choices(self, "category", _blank("—") + categories)
         _set_choices(self, "team", _blank("—") + team_choices())
         _set_choices(self, "assignee", _blank(_("Unassigned")) + (agents or agent_choices()))
+        self.custom_keys: list[str] = []
+        for definition in CustomFieldDefinition.objects.filter(is_active=True).order_by("label"):
+            self.fields[CUSTOM_PREFIX + definition.key] = custom_form_field(definition)
+            self.custom_keys.append(definition.key)
 
     def changes(self, initial: dict[str, Any]) -> dict[str, Any]:
         """The fields that differ from what the page showed, as update_ticket expects them."""
+        changed = self._builtin_changes(initial)
+        custom = self._custom_changes(initial.get("custom_fields", {}))
+        if custom:
+            changed["custom_fields"] = custom
+        return changed
+
+    def _custom_changes(self, current: dict[str, Any]) -> dict[str, Any]:
+        """Changed custom fields; an emptied one is None (cleared)."""
+        changed: dict[str, Any] = {}
+        for key in self.custom_keys:
+            value = stored_custom_value(self.cleaned_data[CUSTOM_PREFIX + key])
+            if value != current.get(key, False if value is False else None):
+                changed[key] = value
+        return changed
+
+    def _builtin_changes(self, initial: dict[str, Any]) -> dict[str, Any]:
         data, changed = self.cleaned_data, {}
         for field in ("status", "priority", "type"):
             if data[field] != initial[field]:
@@ -110,6 +138,37 @@ class TicketFieldsForm(forms.Form):
         if tags != sorted(initial["tags"]):
             changed["tags"] = tags
         return changed
+
+
+CUSTOM_PREFIX = "cf_"
+
+
+def custom_form_field(definition: CustomFieldDefinition) -> forms.Field:
+    """A form field for an admin-defined custom field; the action validates the value."""
+    common: dict[str, Any] = {"label": definition.label, "required": False}
+    match definition.field_type:
+        case FieldType.NUMBER:
+            return forms.FloatField(**common)
+        case FieldType.DATE:
+            return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        case FieldType.CHOICE:
+            choices = [("", "—"), *((c, c) for c in definition.choices)]
+            return forms.ChoiceField(choices=choices, **common)
+        case FieldType.CHECKBOX:
+            return forms.BooleanField(**common)
+    return forms.CharField(max_length=MAX_TEXT_LENGTH, **common)
+
+
+def stored_custom_value(value: Any) -> Any:
+    """What a custom field stores for a form value: None for empty, ISO text for a date,
+    an int for a whole number."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def split_tags(value: str) -> list[str]:

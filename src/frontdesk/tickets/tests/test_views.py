@@ -582,3 +582,45 @@ def test_bulk_without_a_change_goes_back_safely(desk: Desk) -> None:
         "/desk/tickets/bulk/", {"numbers": [1], "next": "//evil.example/"}
     )
     assert response["Location"] == "/desk/"
+
+
+def test_sidebar_edits_custom_fields(desk: Desk, make_ticket: Callable[..., Ticket]) -> None:
+    from frontdesk.tickets.actions.catalog import create_custom_field
+
+    create_custom_field(
+        actor=None,
+        key="product",
+        label="Product",
+        field_type="choice",
+        choices=["Cloud", "On-prem"],
+    )
+    create_custom_field(actor=None, key="seats", label="Seats", field_type="number")
+    create_custom_field(actor=None, key="renewal", label="Renewal", field_type="date")
+    create_custom_field(actor=None, key="vip", label="VIP", field_type="checkbox")
+    create_custom_field(actor=None, key="order", label="Order", field_type="text")
+    ticket = make_ticket(custom_fields={"order": "A-1"})
+    client = signed_in(desk.alice)
+    page = client.get(f"/desk/tickets/{ticket.number}/").content.decode()
+    assert 'name="cf_product"' in page
+    assert 'value="A-1"' in page
+    form = fields(
+        ticket,
+        cf_product="Cloud",
+        cf_seats="12",
+        cf_renewal="2027-01-31",
+        cf_vip="on",
+        cf_order="",
+    )
+    response = client.post(f"/desk/tickets/{ticket.number}/fields/", form, headers=HTMX)
+    assert response.status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.custom_fields == {
+        "product": "Cloud",
+        "seats": 12,
+        "renewal": "2027-01-31",
+        "vip": True,
+    }
+    bad = fields(ticket, cf_product="Mainframe")
+    assert (
+        client.post(f"/desk/tickets/{ticket.number}/fields/", bad, headers=HTMX).status_code == 422
+    )

@@ -21,7 +21,7 @@ from frontdesk.tickets import actions
 from frontdesk.tickets.access import access_ticket, visible_events, visible_to
 from frontdesk.tickets.choices import LinkKind
 from frontdesk.tickets.content import markdown_to_html
-from frontdesk.tickets.forms import TicketFieldsForm, agent_choices
+from frontdesk.tickets.forms import CUSTOM_PREFIX, TicketFieldsForm, agent_choices
 from frontdesk.tickets.models import Ticket, TicketEvent, TicketLink
 from frontdesk.tickets.queries import event_list, message_list, ticket_detail, ticket_messages
 from frontdesk.tickets.timeline import build_timeline, referenced_ids
@@ -132,6 +132,8 @@ def _initial(ticket: Ticket) -> dict[str, Any]:
         "team": str(ticket.team_id or ""),
         "assignee": str(ticket.assignee_id or ""),
         "tags": " ".join(sorted(t.name for t in ticket.tags.all())),
+        "custom_fields": ticket.custom_fields,
+        **{CUSTOM_PREFIX + key: value for key, value in ticket.custom_fields.items()},
     }
 
 
