@@ -10,7 +10,9 @@ PYTEST_ARGS ?=
 
 VENDOR := src/frontdesk/static/vendor
 
-.PHONY: run test lint typecheck check schema bench clean help assets
+LOCALE ?= en
+
+.PHONY: run test lint typecheck check schema bench clean help assets messages
 
 help:
 	@echo "make run    - set up and serve a demo instance on http://$(HOST):$(PORT)"
@@ -62,6 +64,11 @@ check: lint typecheck test
 
 schema: $(VENV)/.dev
 	$(BIN)/frontdesk export_openapi > src/frontdesk/api/openapi.json
+
+# The translation catalogue: `make messages LOCALE=de` starts German (needs GNU gettext);
+# translate src/frontdesk/locale/de/LC_MESSAGES/django.po, then compilemessages.
+messages: $(VENV)/.dev
+	cd src/frontdesk && $(abspath $(BIN))/frontdesk makemessages --locale $(LOCALE) --ignore 'static/*' --no-location
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py
