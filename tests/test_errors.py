@@ -769,3 +769,18 @@ def test_unknown_api_path_is_a_json_404(client):
     response = client.get("/api/v1/no-such-endpoint")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("PUT", "/api/v1/tickets"), ("DELETE", "/api/v1/teams"), ("PATCH", "/api/v1/statuses")],
+)
+def test_wrong_method_gets_the_json_error_shape(
+    desk: Any, as_user: Any, method: str, path: str
+) -> None:
+    response = as_user(desk.carol).generic(method, path)
+    assert response.status_code == 405
+    body = response.json()
+    assert body["code"] == "method_not_allowed"
+    assert body["details"]["allowed"]
+    assert response["Allow"] == ", ".join(body["details"]["allowed"])

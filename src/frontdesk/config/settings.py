@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "frontdesk.core.middleware.UserTimezoneMiddleware",
     "frontdesk.core.middleware.DomainErrorMiddleware",
+    "frontdesk.core.middleware.ApiMethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "frontdesk.config.urls"

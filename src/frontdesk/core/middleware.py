@@ -6,7 +6,7 @@ The API has its own handlers (api/root.py); this covers the server-rendered page
 from collections.abc import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -49,3 +49,30 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class ApiMethodNotAllowedMiddleware:
+    """A wrong HTTP method on an API route gets the API's JSON error shape.
+
+    django-ninja answers it with Django's bare `HttpResponseNotAllowed` (an empty text body),
+    which is the one error an API client would otherwise have to parse differently.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or not request.path.startswith("/api/"):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        allowed = [m.strip() for m in response.get("Allow", "").split(",") if m.strip()]
+        body = {
+            "code": "method_not_allowed",
+            "message": f"{request.method} is not allowed here.",
+            "details": {"allowed": allowed},
+        }
+        json_response = JsonResponse(body, status=405)
+        json_response["Allow"] = ", ".join(allowed)
+        return json_response
