@@ -5,10 +5,12 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from frontdesk.accounts.models import User
+from frontdesk.core.errors import NotFound
 
 View = Callable[..., HttpResponse]
 
@@ -25,7 +27,9 @@ def staff_view(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request_user(request).is_staff:
-            raise Http404
+            raise NotFound(
+                _("This is the support team's workspace; there is nothing here for you.")
+            )
         return view(request, *args, **kwargs)
 
     return wrapper
