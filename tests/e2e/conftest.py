@@ -89,6 +89,7 @@ def open_page(browser: Any, live_server: Any, desk: Desk) -> Iterator[Callable[.
         page.get_by_label("Password").fill(PASSWORDS[name])
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url("**/desk/")
+        page.wait_for_selector("html[data-app-ready]")
         return page
 
     yield open_as

@@ -120,10 +120,14 @@ def test_keyboard_only_triage(
     ticket = make_ticket(subject="Keyboard ticket")
     page = open_page("alice")
     page.goto("/desk/views/open/")
+    page.wait_for_selector("html[data-app-ready]")
     page.keyboard.press("j")
-    page.keyboard.press("o")
-    page.wait_for_url(f"**/desk/tickets/{ticket.number}/")
-    page.keyboard.press("a")
+    expect(page.locator("tr.is-cursor")).to_have_count(1)
+    with page.expect_navigation(url=f"**/desk/tickets/{ticket.number}/"):
+        page.keyboard.press("o")
+    page.wait_for_selector("html[data-app-ready]")
+    with page.expect_response(f"**/desk/tickets/{ticket.number}/claim/"):
+        page.keyboard.press("a")
     expect(page.locator("#ticket-side select[name=assignee]")).to_have_value(str(desk.alice.pk))
     page.keyboard.press("r")
     page.keyboard.type("Thanks, fixed.")

@@ -205,4 +205,6 @@
     updateBulkbar();
   });
   document.addEventListener("DOMContentLoaded", () => { markComposer(); updateBulkbar(); });
+  // Every listener above is attached: say so (browser tests wait for it before typing).
+  document.documentElement.dataset.appReady = "true";
 })();
