@@ -179,8 +179,14 @@
 
   const connect = () => {
     const source = new EventSource(liveUrl);
-    // Every (re)connection: we are subscribed now, so announce ourselves.
-    source.addEventListener("open", () => heartbeat());
+    // Every (re)connection: we are subscribed now, so announce ourselves; after a
+    // reconnection also catch up on whatever changed while we were not listening.
+    let opened = false;
+    source.addEventListener("open", () => {
+      heartbeat();
+      if (opened) refresh();
+      opened = true;
+    });
     source.addEventListener("ticket-changed", (event) => {
       const data = parse(event.data);
       if (!data || String(data.actor_id) === myId) return;
