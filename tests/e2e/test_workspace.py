@@ -159,3 +159,15 @@ def test_phone_width_has_no_horizontal_scroll(
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, path
+
+
+def test_dark_theme_keeps_contrast(
+    open_page: Callable[..., Any], make_ticket: Callable[..., Ticket]
+) -> None:
+    ticket = make_ticket()
+    page = open_page("alice")
+    page.emulate_media(color_scheme="dark")
+    page.goto(f"/desk/tickets/{ticket.number}/")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(18, 21, 27)"  # the dark --bg, so the dark palette is in use
+    assert run_axe(page) == []
