@@ -31,9 +31,9 @@ from frontdesk.automation.conditions import (
     PRIORITY_NAMES,
     PRIORITY_RANKS,
     TICKET_TYPES,
-    RuleError,
     TicketFacts,
 )
+from frontdesk.automation.errors import RuleError
 
 MAX_ACTIONS = 50
 MAX_TAGS = 50  # as `tickets.actions.resolve.MAX_TAGS`

@@ -31,7 +31,8 @@ from frontdesk.automation.actions import (
     plan_actions,
     serialize_actions,
 )
-from frontdesk.automation.conditions import RuleError, TicketFacts
+from frontdesk.automation.conditions import TicketFacts
+from frontdesk.automation.errors import RuleError
 from frontdesk.automation.tests import make_ticket
 
 # --- parsing -------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ from frontdesk.automation.conditions import (
     VALUELESS_OPERATORS,
     EventFacts,
     Kind,
-    RuleError,
     TicketFacts,
     evaluate,
     explain,
@@ -38,6 +37,7 @@ from frontdesk.automation.conditions import (
     resolve_field,
     serialize_condition,
 )
+from frontdesk.automation.errors import RuleError
 from frontdesk.automation.tests import NOW, make_event, make_ticket
 
 
