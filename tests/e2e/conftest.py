@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from conftest import Desk
 
+from frontdesk.tickets.views.live import STREAMS
+
 CHROMIUM = os.environ.get("FRONTDESK_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR = ROOT / "src/frontdesk/static/vendor/htmx.min.js"
@@ -96,6 +98,8 @@ def open_page(browser: Any, live_server: Any, desk: Desk) -> Iterator[Callable[.
     yield open_as
     for context in contexts:
         context.close()
+    # Streams would otherwise run on in the live server past this test's flush.
+    STREAMS.end_all()
 
 
 def run_axe(page: Any) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ rest of the workspace's pages.
 
 import asyncio
 import json
+import time
 from typing import Any
 
 import pytest
@@ -393,3 +394,20 @@ def test_presence_sends_anonymous_users_to_sign_in(desk, make_ticket):
     ticket = make_ticket()
     response = Client().post(presence_url(ticket), {"state": "viewing"})
     assert response.status_code == 302
+
+
+def test_ending_all_streams_stops_an_open_stream_early(desk, make_ticket, settings):
+    from frontdesk.tickets.views.live import STREAMS
+
+    settings.FRONTDESK_LIVE_STREAM_SECONDS = 30
+    client = Client()
+    client.force_login(desk.alice)
+    response = client.get("/desk/live/")
+    frames = iter(response.streaming_content)  # type: ignore[attr-defined]
+    assert next(frames) == b": connected\n\n"
+    started = time.monotonic()
+    STREAMS.generation += 1  # what end_all() does, without waiting in this thread
+    rest = b"".join(frames)
+    assert rest.endswith(b"retry: 1000\n\n")
+    assert time.monotonic() - started < 5
+    response.close()

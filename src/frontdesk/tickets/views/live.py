@@ -9,6 +9,7 @@ reconnect re-checks the user and the ticket (docs/adr/0006-live-updates.md).
 import asyncio
 import json
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -130,6 +131,28 @@ def _ticket_from_query(user: User, value: str | None) -> Ticket | None:
     return _visible_ticket(user, int(value))
 
 
+class _Streams:
+    """Open streams of this process, and a generation that ends them all when bumped (a
+    server shutting down, or a test ending, must not wait for each stream's time limit)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.generation = 0
+        self.open = 0
+
+    def end_all(self, *, wait_seconds: float = 3.0) -> bool:
+        """End every open stream within about POLL_SECONDS; True once none is open."""
+        with self.lock:
+            self.generation += 1
+        deadline = time.monotonic() + wait_seconds
+        while self.open and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.open == 0
+
+
+STREAMS = _Streams()
+
+
 def frame(event: str, data: dict[str, Any]) -> str:
     """One SSE frame; the JSON is one line (json.dumps escapes newlines)."""
     return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
@@ -150,6 +173,7 @@ class EventStream:
         self.ticket_topic = f"ticket:{ticket.number}" if ticket else None
         self.subscription = subscription
         self.seconds = seconds
+        self.generation = STREAMS.generation
         self._frames = self._generate()
 
     def __iter__(self) -> Iterator[str]:
@@ -168,6 +192,9 @@ class EventStream:
             connection.close()
 
     def _generate(self) -> Generator[str]:
+        with STREAMS.lock:
+            STREAMS.open += 1
+            self.generation = STREAMS.generation
         try:
             if self.subscription is None:
                 yield ": live updates unavailable\n\n"
@@ -176,6 +203,8 @@ class EventStream:
             yield ": connected\n\n"
             yield from self._relay(self.subscription)
         finally:
+            with STREAMS.lock:
+                STREAMS.open -= 1
             self._release()
 
     def _relay(self, subscription: live.Subscription) -> Iterator[str]:
@@ -184,7 +213,7 @@ class EventStream:
         list_due: float | None = None  # when a coalesced list-changed may go out
         list_data: dict[str, Any] = {}
         last_list = start - LIST_COALESCE_SECONDS
-        while (now := time.monotonic()) < end:
+        while (now := time.monotonic()) < end and STREAMS.generation == self.generation:
             wait = min(end - now, POLL_SECONDS, last_write + KEEPALIVE_SECONDS - now)
             if list_due is not None:
                 wait = min(wait, list_due - now)
