@@ -124,3 +124,14 @@ def as_user() -> Callable[..., Client]:
         return token_client(user, scopes)
 
     return client_for
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sla_policies() -> Any:
+    """Policies are cached per process; a test's rolled-back policies must not leak into
+    the next test."""
+    from frontdesk.sla.policies import forget_policies
+
+    forget_policies()
+    yield
+    forget_policies()

@@ -91,6 +91,10 @@ class EventAction(models.TextChoices):
     ATTACHED = "attached", "Attachment added"
     AUTO_CLOSED = "auto_closed", "Closed after the solved period"
     FOLLOW_UP_CREATED = "follow_up_created", "Follow-up ticket created"
+    AUTO_ASSIGNED = "auto_assigned", "Assigned automatically"
+    SLA_WARNING = "sla_warning", "SLA target nearly due"
+    SLA_BREACH = "sla_breach", "SLA target breached"
+    ESCALATED = "escalated", "Escalated"
 
 
 # Changes a customer may see in the ticket history; everything else stays internal.

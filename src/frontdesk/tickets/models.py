@@ -149,6 +149,24 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     solved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The conversation's turn: who waits for whom (kept by the actions that add messages).
+    last_agent_reply_at = models.DateTimeField(null=True, blank=True)
+    awaiting_agent_since = models.DateTimeField(null=True, blank=True)
+    # SLA state, written only through `sla.actions.refresh_deadlines` (docs/adr/0008).
+    sla_policy = models.ForeignKey(
+        "sla.SlaPolicy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    next_response_due_at = models.DateTimeField(null=True, blank=True)
+    periodic_update_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    next_due_at = models.DateTimeField(
+        null=True, blank=True, help_text="The earliest due time of a running SLA clock."
+    )
+    next_deadline_at = models.DateTimeField(
+        null=True, blank=True, help_text="The earliest SLA warning or breach not yet recorded."
+    )
+    sla_clocks = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     objects = TicketQuerySet.as_manager()
@@ -177,6 +195,18 @@ class Ticket(models.Model):
                 fields=["solved_at"],
                 condition=Q(status_category=StatusCategory.SOLVED),
                 name="ticket_solved_due",
+            ),
+            # The sweep's range scan and the "Due soon"/"Breached" views: only tickets with a
+            # running clock are in these indexes, so their size follows the SLA work.
+            models.Index(
+                fields=["next_deadline_at"],
+                condition=Q(next_deadline_at__isnull=False),
+                name="ticket_sla_sweep",
+            ),
+            models.Index(
+                fields=["next_due_at", "id"],
+                condition=Q(next_due_at__isnull=False),
+                name="ticket_sla_due",
             ),
         ]
 
