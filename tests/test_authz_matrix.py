@@ -28,9 +28,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from frontdesk.accounts.actions import create_api_token
-from frontdesk.accounts.models import ApiToken, Team, User
+from frontdesk.accounts.models import AgentProfile, ApiToken, Team, User
 from frontdesk.api.root import api
 from frontdesk.customers.models import Membership, Organization
+from frontdesk.routing.models import TeamAssignment
 from frontdesk.tickets import actions
 from frontdesk.tickets.events import Origin
 from frontdesk.tickets.models import (
@@ -146,6 +147,14 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/teams"): STAFF_READS,
     ("POST", "/teams"): ADMIN_CREATES,
     ("GET", "/teams/{team_id}"): STAFF_READS,
+    # Assignment settings: administrators and the team's own supervisors (sam leads support).
+    ("GET", "/teams/{team_id}/assignment"):
+        row(401, 404, 404, 404, 404, 403, 403, 403, 200, 200, 403, 200, 401),
+    ("PUT", "/teams/{team_id}/assignment"):
+        row(401, 404, 404, 404, 404, 403, 403, 403, 200, 200, 403, 200, 401),
+    # Presence is for staff, each setting their own.
+    ("PUT", "/users/me/availability"):
+        row(401, 403, 403, 403, 403, 200, 200, 200, 200, 200, 403, 200, 401),
     ("GET", "/tokens"): EVERYONE_READS,
     ("POST", "/tokens"):
         row(401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 403, 201, 401),
@@ -236,6 +245,8 @@ CALLS: dict[tuple[str, str], Call] = {
         params=lambda w: {"user_id": w.desk.erin.pk}, body=lambda w: {"name": "Erin Renamed"}
     ),
     ("POST", "/teams"): Call(body=lambda w: {"name": "Operations"}),
+    ("PUT", "/teams/{team_id}/assignment"): Call(body=lambda w: {"strategy": "round_robin"}),
+    ("PUT", "/users/me/availability"): Call(body=lambda w: {"availability": "online"}),
     ("POST", "/tokens"): Call(body=lambda w: {"name": "ci", "scopes": ["read"]}),
     ("POST", "/organizations"): Call(body=lambda w: {"name": "Umbrella"}),
     ("POST", "/organizations/{organization_id}/contacts"): Call(
@@ -316,6 +327,10 @@ def fingerprint() -> dict[str, Any]:
         "links": sorted(TicketLink.objects.values_list("pk", "source_id", "target_id", "kind")),
         "users": sorted(User.objects.values_list("pk", "name", "role", "is_active")),
         "teams": sorted(Team.objects.values_list("pk", "name")),
+        "team_assignments": sorted(
+            TeamAssignment.objects.values_list("pk", "strategy", "reassign_offline_after_minutes")
+        ),
+        "presence": sorted(AgentProfile.objects.values_list("user_id", "availability")),
         "organizations": sorted(Organization.objects.values_list("pk", "name")),
         "memberships": sorted(Membership.objects.values_list("organization_id", "user_id")),
         "statuses": Status.objects.count(),

@@ -74,14 +74,22 @@ class Team(models.Model):
 
 
 class AgentProfile(models.Model):
-    """Routing facts about an agent: skills, how many open tickets they can hold, presence."""
+    """Routing facts about an agent: skills, how many open tickets they can hold, presence.
+
+    `capacity` None means no cap (the assignment engine weighs such an agent as if their
+    cap were `routing.assignment.UNLIMITED_CAPACITY`). `offline_since` is set when the agent
+    goes offline and cleared when they come back (`routing.actions.set_availability`), so
+    the reassignment job can tell how long they have been gone.
+    """
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="agent_profile")
     skills = models.JSONField(default=list, blank=True)
-    capacity = models.PositiveIntegerField(default=20)
+    capacity = models.PositiveIntegerField(default=20, null=True, blank=True)
     availability = models.CharField(
         max_length=10, choices=Availability.choices, default=Availability.OFFLINE
     )
+    offline_since = models.DateTimeField(null=True, blank=True)
+    last_assigned_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"profile of {self.user}"

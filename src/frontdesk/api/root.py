@@ -18,6 +18,7 @@ from frontdesk.accounts.api import router as accounts_router
 from frontdesk.api.auth import ActiveSessionAuth, TokenAuth
 from frontdesk.core.errors import DomainError
 from frontdesk.customers.api import router as customers_router
+from frontdesk.routing.api import router as routing_router
 from frontdesk.tickets.api import catalog_router
 from frontdesk.tickets.api import router as tickets_router
 
@@ -37,6 +38,7 @@ api.add_router("", tickets_router)
 api.add_router("", catalog_router)
 api.add_router("", accounts_router)
 api.add_router("", customers_router)
+api.add_router("", routing_router)
 
 
 def error(status: int, code: str, message: str, details: Any = None) -> HttpResponse:

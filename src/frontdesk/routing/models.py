@@ -1,0 +1,40 @@
+"""A team's assignment settings and round-robin state (one row per team)."""
+
+from typing import ClassVar
+
+from django.db import models
+
+from frontdesk.routing.choices import AssignmentStrategy
+
+
+class TeamAssignment(models.Model):
+    """How a team's tickets are assigned. A team without a row is manual.
+
+    The row doubles as the team's assignment lock: `actions.assign_automatically` UPDATEs
+    it first, so two tickets of the same team are never assigned from the same snapshot of
+    the agents' loads (`updated_at` therefore moves with every automatic assignment).
+    """
+
+    team = models.OneToOneField(
+        "accounts.Team", on_delete=models.CASCADE, primary_key=True, related_name="assignment"
+    )
+    strategy = models.CharField(
+        max_length=20, choices=AssignmentStrategy.choices, default=AssignmentStrategy.MANUAL
+    )
+    # The agent who last got a ticket by round robin. A plain id, not a foreign key: the
+    # engine orders by id, so the cursor still works after that agent left or was deleted.
+    rr_cursor = models.BigIntegerField(null=True, blank=True)
+    # Tickets of an agent offline for longer than this go back through assignment; None: never.
+    reassign_offline_after_minutes = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(strategy__in=AssignmentStrategy.values),
+                name="team_assignment_strategy_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.strategy} assignment of team {self.team_id}"
