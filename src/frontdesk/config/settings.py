@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "frontdesk.customers",
     "frontdesk.tickets",
     "frontdesk.routing",
+    "frontdesk.notifications",
     "frontdesk.demo",
     # After our apps, so that our templates (accounts/templates) override allauth's.
     "allauth",

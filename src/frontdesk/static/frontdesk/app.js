@@ -99,6 +99,7 @@
     if (pendingG) {
       pendingG = false;
       if (event.key === "h") { location.href = "/desk/"; event.preventDefault(); }
+      if (event.key === "n") { location.href = "/desk/notifications/"; event.preventDefault(); }
       return;
     }
     if (event.key === "g") { pendingG = true; setTimeout(() => { pendingG = false; }, 1000); return; }

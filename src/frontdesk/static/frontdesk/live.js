@@ -4,6 +4,9 @@
 //   after a short while with "retry: 1000"; EventSource reconnects on its own.
 // - ticket-changed (by someone else) and list-changed refresh every [data-live-refresh]
 //   element by triggering "live-refresh" on it (its hx-trigger).
+// - notifications (sent to this user only) refresh every [data-notifications-refresh]
+//   element (the header's bell, the notifications list) by triggering
+//   "notifications-changed" on it.
 // - presence: who else has this ticket open, rendered into #presence; with
 //   [data-presence-url] we announce ourselves (viewing / replying / left).
 //
@@ -12,6 +15,7 @@
   "use strict";
 
   const LIST_DEBOUNCE_MS = 1000;
+  const NOTIFICATIONS_DEBOUNCE_MS = 300; // a bulk assignment sends one message per ticket
   const HEARTBEAT_MS = 15000;
   const PRESENCE_SWEEP_MS = 5000;
   const DEFAULT_TTL_SECONDS = 30;
@@ -36,14 +40,24 @@
 
   // -- refreshing fragments --------------------------------------------------------------
 
-  const refresh = () => {
-    for (const el of document.querySelectorAll("[data-live-refresh]")) {
+  const triggerAll = (selector, name) => {
+    for (const el of document.querySelectorAll(selector)) {
       if (window.htmx) {
-        window.htmx.trigger(el, "live-refresh");
+        window.htmx.trigger(el, name);
       } else {
-        el.dispatchEvent(new CustomEvent("live-refresh", { bubbles: true }));
+        el.dispatchEvent(new CustomEvent(name, { bubbles: true }));
       }
     }
+  };
+  const refresh = () => triggerAll("[data-live-refresh]", "live-refresh");
+  // Apart from the ticket fragments: a ticket change need not touch the bell, nor the
+  // user's notifications the lists.
+  const refreshNotifications = () =>
+    triggerAll("[data-notifications-refresh]", "notifications-changed");
+  let notificationsTimer = null;
+  const refreshNotificationsSoon = () => {
+    clearTimeout(notificationsTimer);
+    notificationsTimer = setTimeout(refreshNotifications, NOTIFICATIONS_DEBOUNCE_MS);
   };
 
   let listTimer = null;
@@ -184,7 +198,10 @@
     let opened = false;
     source.addEventListener("open", () => {
       heartbeat();
-      if (opened) refresh();
+      if (opened) {
+        refresh();
+        refreshNotifications();
+      }
       opened = true;
     });
     source.addEventListener("ticket-changed", (event) => {
@@ -194,6 +211,7 @@
       announce(data.actor_name ? text("updated_by", "Updated by {name}", { name: data.actor_name }) : text("updated", "Updated"));
     });
     source.addEventListener("list-changed", refreshListSoon);
+    source.addEventListener("notifications", refreshNotificationsSoon);
     source.addEventListener("presence", (event) => {
       const data = parse(event.data);
       if (data) onPresence(data);
