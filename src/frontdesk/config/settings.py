@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "frontdesk.tickets",
     "frontdesk.routing",
     "frontdesk.notifications",
+    "frontdesk.sla",
     "frontdesk.demo",
     # After our apps, so that our templates (accounts/templates) override allauth's.
     "allauth",

@@ -17,6 +17,12 @@ UI_STRINGS: dict[str, Promise] = {
     "many_viewing": _("{names} are viewing"),
     "one_replying": _("{names} is replying"),
     "many_replying": _("{names} are replying"),
+    # SLA countdowns (sla/templatetags/sla_tags.py renders the same texts on the server)
+    "due_in": _("in {amount}"),
+    "overdue_by": _("overdue {amount}"),
+    "minutes_short": _("{n} min"),
+    "hours_short": _("{n} h"),
+    "days_short": _("{n} d"),
 }
 
 

@@ -70,8 +70,10 @@ def run_forever(poll_seconds: float = 5.0, stop: threading.Event | None = None) 
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    import frontdesk.tickets.tasks  # noqa: F401 - registers the periodic jobs
-    import frontdesk.routing.tasks  # noqa: F401
+    # Importing the task modules registers their periodic jobs.
+    import frontdesk.routing.tasks
+    import frontdesk.sla.tasks
+    import frontdesk.tickets.tasks  # noqa: F401
 
     log.info("scheduler started with jobs: %s", ", ".join(sorted(REGISTRY)))
     while not stop.is_set():

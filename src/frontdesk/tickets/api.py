@@ -15,8 +15,10 @@ from frontdesk.accounts.access import require_staff
 from frontdesk.api.auth import actor, admin_actor
 from frontdesk.api.origin import origin_of
 from frontdesk.api.schemas import ERRORS
+from frontdesk.core import clock
 from frontdesk.core.errors import NotFound
 from frontdesk.core.pagination import keyset_page
+from frontdesk.sla.queries import ticket_sla
 from frontdesk.tickets import actions
 from frontdesk.tickets.access import access_attachment
 from frontdesk.tickets.actions import catalog
@@ -60,6 +62,7 @@ from frontdesk.tickets.schemas import (
     TicketOrder,
     TicketOut,
     TicketPage,
+    TicketSlaOut,
     TicketUpdateIn,
 )
 
@@ -149,6 +152,18 @@ def create_ticket(
 @router.get("/tickets/{number}", response={200: TicketOut, **ERRORS})
 def get_ticket(request: HttpRequest, number: int) -> TicketOut:
     return _ticket_out(request, number)
+
+
+@router.get("/tickets/{number}/sla", response={200: TicketSlaOut, **ERRORS})
+def get_ticket_sla(request: HttpRequest, number: int) -> TicketSlaOut:
+    """The ticket's SLA clocks: due times, outcomes and how each due time was derived
+    (calendar intervals, pauses, target). Staff only: customers get a 404."""
+    user = actor(request)
+    require_staff(user)
+    ticket = ticket_detail(user).filter(number=number).first()
+    if ticket is None:
+        raise NotFound("No such ticket.")
+    return TicketSlaOut.of(ticket, ticket_sla(ticket, now=clock.now()))
 
 
 @router.patch("/tickets/{number}", response={200: TicketOut, **ERRORS})

@@ -264,6 +264,7 @@ COLUMN_LABELS = {
     "type": _("Type"),
     "team": _("Team"),
     "assignee": _("Assignee"),
+    "due": _("Due"),
     "category": _("Category"),
     "created": _("Created"),
     "updated": _("Updated"),

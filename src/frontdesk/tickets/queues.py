@@ -25,6 +25,7 @@ COUNT_CAP = 1000
 ACTIVE = (StatusCategory.NEW, StatusCategory.OPEN, StatusCategory.PENDING, StatusCategory.ON_HOLD)
 WORKABLE = (StatusCategory.NEW, StatusCategory.OPEN)
 RECENTLY_SOLVED_DAYS = 7
+DUE_SOON_HOURS = 4  # "Due soon" shows SLA due times up to this far ahead, and overdue ones
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Queue:
     slug: str
     label: str | Promise
     condition: Callable[[User], Q]
+    default_sort: str = "-updated_at"
 
 
 def _mine(user: User) -> Q:
@@ -53,6 +55,15 @@ def _recently_solved(user: User) -> Q:
     return Q(status_category=StatusCategory.SOLVED, solved_at__gte=since)
 
 
+def _due_soon(user: User) -> Q:
+    # next_due_at is set only while an SLA clock runs, so solved tickets never match.
+    return Q(next_due_at__lte=clock.now() + timedelta(hours=DUE_SOON_HOURS))
+
+
+def _breached(user: User) -> Q:
+    return Q(next_due_at__lt=clock.now())
+
+
 QUEUES: tuple[Queue, ...] = (
     Queue("mine", _("My open tickets"), _mine),
     Queue("unassigned", _("Unassigned"), _unassigned),
@@ -60,6 +71,8 @@ QUEUES: tuple[Queue, ...] = (
     Queue("open", _("All open"), lambda user: Q(status_category__in=WORKABLE)),
     Queue("pending", _("Pending"), lambda user: Q(status_category=StatusCategory.PENDING)),
     Queue("on-hold", _("On hold"), lambda user: Q(status_category=StatusCategory.ON_HOLD)),
+    Queue("due-soon", _("Due soon / overdue"), _due_soon, default_sort="next_due_at"),
+    Queue("breached", _("Breached"), _breached, default_sort="next_due_at"),
     Queue("solved", _("Recently solved"), _recently_solved),
 )
 QUEUES_BY_SLUG = {queue.slug: queue for queue in QUEUES}

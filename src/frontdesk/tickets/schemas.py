@@ -8,6 +8,7 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from frontdesk.api.schemas import InputSchema
+from frontdesk.sla.queries import TicketSla
 from frontdesk.tickets.models import Attachment, Message, Ticket, TicketEvent
 
 PriorityName = Literal["low", "normal", "high", "urgent"]
@@ -80,6 +81,47 @@ class TicketOut(Schema):
             solved_at=ticket.solved_at,
             closed_at=ticket.closed_at,
             version=ticket.version,
+        )
+
+
+class SlaClockOut(Schema):
+    metric: str
+    label: str
+    state: str = Field(description="running, warning, paused, achieved or breached")
+    started_at: datetime
+    due_at: datetime | None = Field(description="None while a pause holds the clock")
+    warn_at: datetime | None
+    achieved_at: datetime | None
+    explain: list[str] = Field(description="How the due time was derived, line by line")
+
+
+class TicketSlaOut(Schema):
+    policy_id: int | None
+    policy_name: str | None
+    next_due_at: datetime | None
+    next_deadline_at: datetime | None
+    clocks: list[SlaClockOut]
+
+    @staticmethod
+    def of(ticket: Ticket, sla: TicketSla) -> "TicketSlaOut":
+        return TicketSlaOut(
+            policy_id=sla.policy_id,
+            policy_name=sla.policy_name,
+            next_due_at=ticket.next_due_at,
+            next_deadline_at=ticket.next_deadline_at,
+            clocks=[
+                SlaClockOut(
+                    metric=c.metric,
+                    label=c.label,
+                    state=c.state,
+                    started_at=c.started_at,
+                    due_at=c.due_at,
+                    warn_at=c.warn_at,
+                    achieved_at=c.achieved_at,
+                    explain=list(c.explain),
+                )
+                for c in sla.clocks
+            ],
         )
 
 

@@ -51,6 +51,7 @@ COLUMNS = (
     "type",
     "team",
     "assignee",
+    "due",
     "category",
     "created",
     "updated",
@@ -63,6 +64,7 @@ DEFAULT_COLUMNS = (
     "status",
     "team",
     "assignee",
+    "due",
     "updated",
     "tags",
 )

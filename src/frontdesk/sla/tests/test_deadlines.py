@@ -4,14 +4,11 @@ The desk works Monday-Friday 09:00-17:00 in Berlin (UTC+1 in November). Every te
 on Monday 23 November 2026 at 10:00 Berlin time.
 """
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
-
 from frontdesk.notifications.models import Notification
-from frontdesk.sla.actions import save_calendar, save_policy, sweep_due_tickets
+from frontdesk.sla.actions import sweep_due_tickets
 from frontdesk.sla.models import SlaEvent
 from frontdesk.tickets.actions import post_reply, update_ticket
 from frontdesk.tickets.choices import EventAction
@@ -24,34 +21,6 @@ MONDAY_10 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10:00 in Berlin
 def berlin(day: int, hour: int, minute: int = 0) -> datetime:
     """A November 2026 wall-clock time in Berlin, as UTC."""
     return datetime(2026, 11, day, hour - 1, minute, tzinfo=UTC)
-
-
-@pytest.fixture
-def policy(desk: Any) -> Callable[..., Any]:
-    def make(escalations: list[dict[str, Any]] | None = None, **changes: Any) -> Any:
-        calendar = save_calendar(
-            actor=desk.carol,
-            name="Berlin office",
-            time_zone="Europe/Berlin",
-            weekly={str(day): [["09:00", "17:00"]] for day in range(5)},
-        )
-        targets = [
-            {"priority": "normal", "metric": "first_response", "minutes": 60},
-            {"priority": "normal", "metric": "next_response", "minutes": 120},
-            {"priority": "normal", "metric": "resolution", "minutes": 480},
-            {"priority": "high", "metric": "first_response", "minutes": 30},
-            {"priority": "high", "metric": "resolution", "minutes": 240},
-        ]
-        return save_policy(
-            actor=desk.carol,
-            name="Standard",
-            calendar_id=calendar.pk,
-            targets=changes.pop("targets", targets),
-            escalations=escalations or [],
-            **changes,
-        )
-
-    return make
 
 
 def fresh(ticket: Ticket) -> Ticket:

@@ -1,5 +1,6 @@
 """Building blocks shared by the ticket actions (not used outside `tickets.actions`)."""
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -8,6 +9,7 @@ from django.db import connection
 
 from frontdesk.accounts.models import User
 from frontdesk.core.errors import Conflict, Invalid
+from frontdesk.sla.actions.deadlines import refresh_deadlines
 from frontdesk.tickets.choices import StatusCategory
 from frontdesk.tickets.errors import TicketErrorCode
 from frontdesk.tickets.events import FieldChange
@@ -62,6 +64,13 @@ def set_status(ticket: Ticket, status: Status, now: datetime) -> FieldChange | N
     else:
         ticket.solved_at = None
     return FieldChange("status", old_slug, status.slug)
+
+
+def save_ticket(ticket: Ticket, now: datetime, *, tags: Iterable[str] | None = None) -> None:
+    """Save the ticket row with its SLA deadlines recomputed: every action saves through
+    here, so no change to what the clocks read can leave a stale due time behind."""
+    refresh_deadlines(ticket, now=now, tags=tags)
+    ticket.save()
 
 
 def touch(ticket: Ticket, now: datetime) -> None:

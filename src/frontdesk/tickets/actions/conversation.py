@@ -15,14 +15,17 @@ from frontdesk.accounts.access import can_work_tickets
 from frontdesk.accounts.models import User
 from frontdesk.core import clock
 from frontdesk.core.errors import Forbidden, Invalid
+from frontdesk.notifications.actions import notify_customer_replied
 from frontdesk.tickets.access import access_ticket, require_can_note, require_can_reply
 from frontdesk.tickets.actions._common import (
     closed_reply_policy,
     default_status,
     require_not_closed,
+    save_ticket,
     set_status,
     touch,
 )
+from frontdesk.tickets.actions.mentions import mention_agents
 from frontdesk.tickets.actions.resolve import resolve_status
 from frontdesk.tickets.choices import EventAction, LinkKind, MessageKind, StatusCategory
 from frontdesk.tickets.content import clean_text, sanitize_html, text_to_html
@@ -74,14 +77,16 @@ def post_reply(
         changes = []
         if can_work_tickets(actor):
             ticket.first_response_at = ticket.first_response_at or now
+            ticket.last_agent_reply_at, ticket.awaiting_agent_since = now, None
             target = _status_requested(status) if status else _status_after_agent_reply(ticket)
             changes.append(set_status(ticket, target, now) if target else None)
         elif status is None:
+            ticket.awaiting_agent_since = ticket.awaiting_agent_since or now
             changes.append(_reopen_on_customer_reply(ticket, actor, origin, now))
         else:
             changes.append(set_status(ticket, _status_marked_by_customer(status), now))
         touch(ticket, now)
-        ticket.save()
+        save_ticket(ticket, now)
         record_event(
             ticket,
             EventAction.REPLIED,
@@ -91,6 +96,10 @@ def post_reply(
             new={"message_id": message.pk},
         )
         record_changes(ticket, [c for c in changes if c], actor=actor, origin=origin, now=now)
+        if actor.is_customer:
+            notify_customer_replied(ticket, actor=actor, now=now)
+        else:
+            mention_agents(ticket, actor=actor, origin=origin, body=body, now=now)
     return message
 
 
@@ -122,6 +131,7 @@ def add_note(
             now=now,
             new={"message_id": message.pk},
         )
+        mention_agents(ticket, actor=actor, origin=origin, body=body, now=now)
     return message
 
 

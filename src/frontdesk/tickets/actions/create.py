@@ -12,10 +12,13 @@ from frontdesk.accounts.models import User
 from frontdesk.core import clock
 from frontdesk.core.errors import Forbidden, Invalid
 from frontdesk.customers.models import Organization
+from frontdesk.notifications.actions import notify_assigned
+from frontdesk.routing.actions import assign_automatically, record_auto_assignment
 from frontdesk.tickets.actions._common import (
     default_status,
     field_specs,
     next_ticket_number,
+    save_ticket,
 )
 from frontdesk.tickets.actions.resolve import (
     resolve_assignment,
@@ -81,6 +84,7 @@ def create_ticket(
         assignee=assignee,
         created_at=now,
         updated_at=now,
+        awaiting_agent_since=now,
     )
     status = default_status(StatusCategory.OPEN if assignee else StatusCategory.NEW)
     ticket.status, ticket.status_category = status, status.category
@@ -91,7 +95,11 @@ def create_ticket(
     ticket.organization = _organization_for(ticket.requester, organization_id)
     with transaction.atomic():
         ticket.number = next_ticket_number()
-        ticket.save()
+        auto = assign_automatically(ticket, now=now, tag_names=[tag.name for tag in tag_rows])
+        if auto and auto.agent_id:
+            status = default_status(StatusCategory.OPEN)  # created assigned, as above
+            ticket.status, ticket.status_category = status, status.category
+        save_ticket(ticket, now, tags=[tag.name for tag in tag_rows])
         TicketTag.objects.bulk_create(TicketTag(ticket=ticket, tag=tag) for tag in tag_rows)
         Message.objects.create(
             ticket=ticket,
@@ -111,6 +119,9 @@ def create_ticket(
             now=now,
             new={"number": ticket.number, "subject": subject},
         )
+        record_auto_assignment(ticket, auto, now=now)
+        if ticket.assignee_id:
+            notify_assigned(ticket, actor=actor, now=now)
     return ticket
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 
 from frontdesk.core import clock
-from frontdesk.tickets.actions._common import default_status, set_status, touch
+from frontdesk.tickets.actions._common import default_status, save_ticket, set_status, touch
 from frontdesk.tickets.choices import EventAction, StatusCategory
 from frontdesk.tickets.events import SYSTEM_ORIGIN, record_changes, record_event
 from frontdesk.tickets.models import Ticket
@@ -32,7 +32,7 @@ def close_solved_tickets(*, now: datetime | None = None, limit: int = 10_000) ->
             for ticket in batch:
                 change = set_status(ticket, closed_status, now)
                 touch(ticket, now)
-                ticket.save()
+                save_ticket(ticket, now)
                 record_event(
                     ticket, EventAction.AUTO_CLOSED, actor=None, origin=SYSTEM_ORIGIN, now=now
                 )

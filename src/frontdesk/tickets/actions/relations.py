@@ -11,6 +11,7 @@ from frontdesk.tickets.access import access_ticket, require_can_work
 from frontdesk.tickets.actions._common import (
     default_status,
     require_not_closed,
+    save_ticket,
     set_status,
     touch,
 )
@@ -121,7 +122,7 @@ def merge_tickets(
         )
         for ticket in (source, target):
             touch(ticket, now)
-            ticket.save()
+            save_ticket(ticket, now)
         record_event(
             source,
             EventAction.MERGED_INTO,
@@ -153,13 +154,22 @@ def follow_ticket(
         follower = User.objects.filter(pk=user_id, is_active=True).first()
         if follower is None:
             raise Invalid(TicketErrorCode.UNKNOWN_USER, f"No active user with id {user_id}.")
-        _, created = TicketFollower.objects.get_or_create(
-            ticket=ticket, user=follower, defaults={"created_at": now}
+        add_follower(ticket, follower, actor=actor, origin=origin, now=now)
+
+
+def add_follower(
+    ticket: Ticket, follower: User, *, actor: User, origin: Origin, now: datetime
+) -> bool:
+    """Make `follower` follow the (locked) ticket, inside the caller's transaction, after
+    its permission checks. Idempotent; True if they did not follow it yet."""
+    _, created = TicketFollower.objects.get_or_create(
+        ticket=ticket, user=follower, defaults={"created_at": now}
+    )
+    if created:
+        record_event(
+            ticket, EventAction.FOLLOWED, actor=actor, origin=origin, now=now, new=follower.pk
         )
-        if created:
-            record_event(
-                ticket, EventAction.FOLLOWED, actor=actor, origin=origin, now=now, new=follower.pk
-            )
+    return created
 
 
 def unfollow_ticket(

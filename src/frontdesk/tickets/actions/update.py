@@ -9,12 +9,15 @@ from django.db import transaction
 from frontdesk.accounts.models import User
 from frontdesk.core import clock
 from frontdesk.core.errors import Conflict, Invalid
+from frontdesk.notifications.actions import notify_assigned
+from frontdesk.routing.actions import assign_automatically, record_auto_assignment
 from frontdesk.tickets.access import access_ticket, require_can_work
 from frontdesk.tickets.actions._common import (
     default_status,
     field_specs,
     require_not_closed,
     require_version,
+    save_ticket,
     set_status,
     touch,
     user_ref,
@@ -81,6 +84,9 @@ def update_ticket(
             if (change := APPLIERS[field](ticket, changes[field], now))
             and change.field != "assignee"
         ]
+        # Moved to another team with no assignee named: the new team's strategy decides.
+        moved = "assignee_id" not in changes and any(c.field == "team" for c in applied)
+        auto = assign_automatically(ticket, now=now) if moved else None
         if ticket.assignee_id != assignee_before:
             # One event whether the assignee was set or dropped by a move to another team.
             applied.append(FieldChange("assignee", assignee_before, ticket.assignee_id))
@@ -89,8 +95,11 @@ def update_ticket(
             applied += [opened] if opened else []
         if applied:
             touch(ticket, now)
-            ticket.save()
+            save_ticket(ticket, now)
             record_changes(ticket, applied, actor=actor, origin=origin, now=now)
+            record_auto_assignment(ticket, auto, now=now)
+            if ticket.assignee_id not in (None, assignee_before):
+                notify_assigned(ticket, actor=actor, now=now)
     return ticket
 
 
@@ -112,7 +121,7 @@ def claim_ticket(
         if ticket.status_category == StatusCategory.NEW:
             changes.append(set_status(ticket, default_status(StatusCategory.OPEN), now))
         touch(ticket, now)
-        ticket.save()
+        save_ticket(ticket, now)
         record_changes(ticket, [c for c in changes if c], actor=actor, origin=origin, now=now)
     return ticket
 
@@ -136,7 +145,7 @@ def reopen_ticket(
         change = set_status(ticket, default_status(StatusCategory.OPEN), now)
         ticket.closed_at = None
         touch(ticket, now)
-        ticket.save()
+        save_ticket(ticket, now)
         record_event(ticket, EventAction.REOPENED, actor=actor, origin=origin, now=now)
         record_changes(ticket, [change] if change else [], actor=actor, origin=origin, now=now)
     return ticket

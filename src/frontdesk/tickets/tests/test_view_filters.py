@@ -164,7 +164,7 @@ def test_columns_and_sorts() -> None:
         parse_sort("subject")
     assert caught.value.code == "invalid_sort"
     assert set(SORTS) == set(LIST_SORTS)  # the saved-view sorts are the list's sorts
-    assert len(COLUMNS) == 12
+    assert len(COLUMNS) == 13
 
 
 # --- what each filter selects (SQLite and PostgreSQL) ---------------------------------------

@@ -17,6 +17,7 @@ from frontdesk.accounts.models import Team, User
 from frontdesk.core import clock
 from frontdesk.core.errors import Conflict, DomainError, Invalid, NotFound
 from frontdesk.core.web import render_page, request_user, staff_view
+from frontdesk.sla.queries import ticket_sla
 from frontdesk.tickets import actions
 from frontdesk.tickets.access import access_ticket, visible_events, visible_to
 from frontdesk.tickets.choices import LinkKind
@@ -26,7 +27,6 @@ from frontdesk.tickets.models import Ticket, TicketEvent, TicketLink
 from frontdesk.tickets.queries import event_list, message_list, ticket_detail, ticket_messages
 from frontdesk.tickets.timeline import build_timeline, referenced_ids
 from frontdesk.tickets.views._common import desk_context, web_origin
-from frontdesk.tickets.views.compose import notify_mentioned
 
 MAX_ENTRIES = 500  # newest messages and events shown; older ones stay in the API
 MAX_UPLOAD_FILES = 10
@@ -63,6 +63,7 @@ def render_ticket(
     )
     context.setdefault("fields_form", TicketFieldsForm(initial=_initial(ticket), agents=agents))
     context.setdefault("seen_at", clock.now().isoformat())
+    context.setdefault("sla", ticket_sla(ticket, now=clock.now()))
     return render_page(request, "tickets/detail.html", context, fragment=fragment, status=status)
 
 
@@ -246,7 +247,6 @@ def _send(request: HttpRequest, user: User, number: int, kind: str, body: str) -
         )
     else:
         raise Invalid("invalid_kind", _("Choose a reply or a note."))
-    notify_mentioned(user, origin, number, body)
 
 
 @require_POST

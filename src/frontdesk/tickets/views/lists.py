@@ -73,7 +73,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     form.is_valid()  # invalid values are dropped, never an error page
     filters = form.cleaned_data
     tickets = _filtered(queue_tickets(user, view), user, filters)
-    sort = filters.get("sort") or "-updated_at"
+    sort = filters.get("sort") or view.default_sort
     page = keyset_page(
         tickets.with_list_relations().select_related("team", "assignee"),
         order=sort,
