@@ -18,6 +18,7 @@ from frontdesk.accounts.api import router as accounts_router
 from frontdesk.api.auth import ActiveSessionAuth, TokenAuth
 from frontdesk.core.errors import DomainError
 from frontdesk.customers.api import router as customers_router
+from frontdesk.notifications.api import router as notifications_router
 from frontdesk.routing.api import router as routing_router
 from frontdesk.tickets.api import catalog_router
 from frontdesk.tickets.api import router as tickets_router
@@ -38,6 +39,7 @@ api.add_router("", tickets_router)
 api.add_router("", catalog_router)
 api.add_router("", accounts_router)
 api.add_router("", customers_router)
+api.add_router("", notifications_router)
 api.add_router("", routing_router)
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("desk/", include("frontdesk.tickets.urls")),
     path("desk/", include("frontdesk.customers.urls")),
+    path("desk/", include("frontdesk.notifications.urls")),
     path("", RedirectView.as_view(url="/desk/", permanent=False)),
 ]
 

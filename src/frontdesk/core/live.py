@@ -421,3 +421,8 @@ def publish(topic: str, data: dict[str, Any]) -> None:
 def subscribe(topics: Collection[str]) -> Subscription:
     """Receive the messages on `topics`. Raises LiveUnavailable if the broker is down."""
     return get_broker().subscribe(topics)
+
+
+def user_topic(user_id: int) -> str:
+    """The topic of messages meant for one user only (their notifications)."""
+    return f"user:{user_id}"

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from frontdesk.core import clock
 from frontdesk.sla import clocks
 from frontdesk.sla.clocks import NO_SLA, ClockFacts, ClockState, PolicySpec, SlaPlan
-from frontdesk.sla.escalations import escalate
+from frontdesk.sla.escalations import EscalationRun
 from frontdesk.sla.models import SlaEvent, SlaEventKind
 from frontdesk.sla.policies import active_policies, choose_policy
 from frontdesk.tickets.choices import EventAction
@@ -110,7 +110,11 @@ def sweep_due_tickets(*, now: datetime | None = None) -> int:
 
 
 def _lock_due_tickets(now: datetime, limit: int) -> list[Ticket]:
-    due = Ticket.objects.filter(next_deadline_at__lte=now).order_by("next_deadline_at", "id")
+    due = (
+        Ticket.objects.filter(next_deadline_at__lte=now)
+        .select_related("assignee", "team")
+        .order_by("next_deadline_at", "id")
+    )
     if connection.features.has_select_for_update_skip_locked:
         due = due.select_for_update(skip_locked=True, of=("self",))
     return list(due[:limit])
@@ -120,7 +124,7 @@ def _handle_due(tickets: Sequence[Ticket], now: datetime) -> None:
     policies = {p.spec.id: p.spec for p in active_policies()}
     sla_events: list[SlaEvent] = []
     audit: list[TicketEvent] = []
-    escalations = []
+    escalations = EscalationRun(now)
     for ticket in tickets:
         states = clocks.states_from_json(ticket.sla_clocks)
         pending = [(m, kind) for m, s in states.items() for kind in s.pending_events(now)]
@@ -130,14 +134,15 @@ def _handle_due(tickets: Sequence[Ticket], now: datetime) -> None:
         states = clocks.recorded(states, pending)
         ticket.sla_clocks = {m: s.as_json() for m, s in states.items()}
         ticket.next_deadline_at = SlaPlan(ticket.sla_policy_id, states).next_deadline_at
-        escalations += [(ticket, policy, m, kind) for m, kind in pending if policy]
+        if policy is not None:
+            for metric, kind in pending:
+                escalations.escalate(ticket, policy, metric, kind)
     SlaEvent.objects.bulk_create(sla_events, ignore_conflicts=True)
     TicketEvent.objects.bulk_create(audit)
     Ticket.objects.bulk_update(tickets, ["sla_clocks", "next_deadline_at"], batch_size=500)
     for ticket in tickets:
         announce_change(ticket, EventAction.SLA_BREACH, actor=None)
-    for ticket, policy, metric, kind in escalations:
-        escalate(ticket, policy, metric, kind, now=now)
+    escalations.finish()
 
 
 def _apply(ticket: Ticket, plan: SlaPlan) -> None:

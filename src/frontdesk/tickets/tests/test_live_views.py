@@ -278,7 +278,11 @@ def test_closing_the_response_releases_the_subscription(desk, make_ticket):
     broker = live.get_broker()
     assert isinstance(broker, live.MemoryBroker)
     response = client_for(desk.alice).get(f"/desk/live/?ticket={ticket.number}")
-    assert set(broker._by_topic) == {"tickets", f"ticket:{ticket.number}"}
+    assert set(broker._by_topic) == {
+        "tickets",
+        f"ticket:{ticket.number}",
+        live.user_topic(desk.alice.pk),
+    }
     close_like_a_server(response)  # the client went away before reading anything
     assert broker._by_topic == {}
 

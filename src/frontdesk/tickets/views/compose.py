@@ -1,13 +1,11 @@
 """Raising a ticket for a customer, and the composer's helpers (preview, @mentions)."""
 
-import re
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from frontdesk.accounts.models import User
-from frontdesk.core.errors import DomainError, Forbidden
+from frontdesk.core.errors import DomainError
 from frontdesk.core.web import render_page, request_user, staff_view
 from frontdesk.tickets import actions
 from frontdesk.tickets.actions.resolve import ASSIGNABLE_ROLES
@@ -16,7 +14,6 @@ from frontdesk.tickets.events import Origin
 from frontdesk.tickets.forms import NewTicketForm
 from frontdesk.tickets.views._common import desk_context, web_origin
 
-MENTION = re.compile(r"(?<![\w.])@([\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
 MAX_SUGGESTIONS = 8
 
 
@@ -67,15 +64,3 @@ def mention_suggestions(request: HttpRequest) -> HttpResponse:
         agents = agents.filter(name__istartswith=prefix) | agents.filter(email__istartswith=prefix)
     agents = agents.order_by("name", "pk")[:MAX_SUGGESTIONS]
     return render(request, "tickets/_mentions.html", {"agents": agents})
-
-
-def notify_mentioned(actor: User, origin: Origin, number: int, body: str) -> None:
-    """Agents @mentioned (by address) follow the ticket, so it shows in their views and
-    later notifications reach them. Mentions an actor may not act on are skipped."""
-    emails = {m.lower() for m in MENTION.findall(body)}
-    mentioned = User.objects.filter(email__in=emails, is_active=True, role__in=ASSIGNABLE_ROLES)
-    for agent in mentioned:
-        try:
-            actions.follow_ticket(actor=actor, origin=origin, number=number, user_id=agent.pk)
-        except Forbidden:
-            return

@@ -49,11 +49,13 @@ PRESENCE_REPEAT_SECONDS = 2
 @login_required
 @require_GET
 def stream(request: HttpRequest) -> StreamingHttpResponse:
-    """`text/event-stream` of `ticket-changed` and `presence` for `?ticket=N`, and
-    `list-changed` when a ticket the user can see changes."""
+    """`text/event-stream` of `ticket-changed` and `presence` for `?ticket=N`,
+    `list-changed` when a ticket the user can see changes, and `notifications` when the
+    user's own notifications change."""
     user = _staff(request)
     ticket = _ticket_from_query(user, request.GET.get("ticket"))
-    topics = {"tickets"} | ({f"ticket:{ticket.number}"} if ticket else set())
+    topics = {"tickets", live.user_topic(user.pk)}
+    topics |= {f"ticket:{ticket.number}"} if ticket else set()
     seconds = float(getattr(settings, "FRONTDESK_LIVE_STREAM_SECONDS", 30))
     try:
         subscription: live.Subscription | None = live.subscribe(topics)
@@ -171,6 +173,7 @@ class EventStream:
     ) -> None:
         self.user = user
         self.ticket_topic = f"ticket:{ticket.number}" if ticket else None
+        self.user_topic = live.user_topic(user.pk)
         self.subscription = subscription
         self.seconds = seconds
         self.generation = STREAMS.generation
@@ -229,7 +232,7 @@ class EventStream:
                     if list_due is None and self._sees(number):
                         list_due = max(time.monotonic(), last_list + LIST_COALESCE_SECONDS)
                         list_data = {"number": number}
-                elif (event := self._ticket_event(message)) is not None:
+                elif (event := self._direct_event(message)) is not None:
                     yield frame(event, message.data)
                     last_write = time.monotonic()
             now = time.monotonic()
@@ -242,7 +245,10 @@ class EventStream:
                 last_write = now
         yield "retry: 1000\n\n"
 
-    def _ticket_event(self, message: live.LiveMessage) -> str | None:
+    def _direct_event(self, message: live.LiveMessage) -> str | None:
+        """The event for a message on this stream's own topics (its ticket, its user)."""
+        if message.topic == self.user_topic:
+            return "notifications"
         if message.topic != self.ticket_topic:
             return None
         kind = message.data.get("kind")
