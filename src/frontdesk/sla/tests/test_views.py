@@ -91,3 +91,10 @@ def test_api_explains_each_clock_to_staff_only(tickets: Any, desk: Any, as_user:
     due = datetime.fromisoformat(first_response["due_at"])
     assert datetime.fromisoformat(body["next_due_at"]) == due
     assert as_user(desk.bob).get(f"/api/v1/tickets/{number}/sla").status_code == 404
+
+
+def test_home_shows_what_is_due_most_urgent_first(tickets: Any, desk: Any) -> None:
+    html = signed_in(desk.alice).get("/desk/").content.decode()
+    panel = html[html.index('id="h-due"') :]
+    assert panel.index("Overdue one") < panel.index("Soon one")
+    assert "Later one" not in panel[: panel.index('id="h-unassigned"')]

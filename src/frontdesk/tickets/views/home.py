@@ -25,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
         user,
         "home",
         my_tickets=first("mine"),
+        due_soon=first("due-soon", "next_due_at"),
         unassigned=first("unassigned", "created_at"),
         recent=first("my-teams"),
     )
