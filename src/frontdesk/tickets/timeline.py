@@ -18,6 +18,7 @@ from frontdesk.tickets.models import Message, TicketEvent
 HIDDEN_ACTIONS = frozenset({EventAction.CREATED, EventAction.REPLIED, EventAction.NOTED})
 PEOPLE_FIELDS = frozenset({"assignee_id", "assignee"})
 TEAM_FIELDS = frozenset({"team_id", "team"})
+SLA_ACTIONS = frozenset({EventAction.SLA_WARNING, EventAction.SLA_BREACH, EventAction.ESCALATED})
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,9 @@ def referenced_ids(events: Sequence[TicketEvent]) -> dict[str, set[int]]:
     """The user and team ids that field-change events mention, to look their names up."""
     wanted: dict[str, set[int]] = {"users": set(), "teams": set()}
     for event in events:
+        if event.action == EventAction.AUTO_ASSIGNED and isinstance(event.new_value, dict):
+            assignee = event.new_value.get("assignee")
+            wanted["users"].update([assignee] if isinstance(assignee, int) else [])
         bucket = _bucket(event.field)
         if bucket:
             wanted[bucket].update(
@@ -69,6 +73,14 @@ def _bucket(field: str) -> str | None:
 
 def describe_event(event: TicketEvent, names: Mapping[str, Mapping[int, str]]) -> str:
     actor = str(event.actor) if event.actor else _("Frontdesk")
+    if event.action in SLA_ACTIONS:
+        return _("%(actor)s: %(what)s (%(metric)s)") % {
+            "actor": actor,
+            "what": event.get_action_display(),
+            "metric": event.field.replace("_", " "),
+        }
+    if event.action == EventAction.AUTO_ASSIGNED:
+        return _describe_auto_assignment(actor, event.new_value, names.get("users", {}))
     if event.action != EventAction.CHANGED:
         return f"{actor}: {event.get_action_display()}{_detail(event.new_value)}"
     bucket = _bucket(event.field)
@@ -80,6 +92,22 @@ def describe_event(event: TicketEvent, names: Mapping[str, Mapping[int, str]]) -
         "field": field,
         "old": old,
         "new": new,
+    }
+
+
+def _describe_auto_assignment(actor: str, value: Any, people: Mapping[int, str]) -> str:
+    details = value if isinstance(value, dict) else {}
+    assignee = details.get("assignee")
+    reason = str(details.get("reason") or "")
+    if assignee is None:
+        return _("%(actor)s: nobody assigned automatically (%(reason)s)") % {
+            "actor": actor,
+            "reason": reason,
+        }
+    return _("%(actor)s assigned %(agent)s automatically (%(reason)s)") % {
+        "actor": actor,
+        "agent": _name(assignee, people),
+        "reason": reason,
     }
 
 

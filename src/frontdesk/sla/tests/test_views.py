@@ -98,3 +98,14 @@ def test_home_shows_what_is_due_most_urgent_first(tickets: Any, desk: Any) -> No
     panel = html[html.index('id="h-due"') :]
     assert panel.index("Overdue one") < panel.index("Soon one")
     assert "Later one" not in panel[: panel.index('id="h-unassigned"')]
+
+
+def test_timeline_tells_sla_events_and_automatic_assignment(
+    tickets: Any, desk: Any, policy: Any
+) -> None:
+    from frontdesk.sla.actions import sweep_due_tickets
+
+    sweep_due_tickets()
+    ticket = tickets["overdue"]
+    html = signed_in(desk.alice).get(f"/desk/tickets/{ticket.number}/").content.decode()
+    assert "Frontdesk: SLA target breached (first response)" in html
