@@ -20,6 +20,7 @@ from frontdesk.core.errors import DomainError
 from frontdesk.customers.api import router as customers_router
 from frontdesk.notifications.api import router as notifications_router
 from frontdesk.routing.api import router as routing_router
+from frontdesk.sla.api import router as sla_router
 from frontdesk.tickets.api import catalog_router
 from frontdesk.tickets.api import router as tickets_router
 
@@ -41,6 +42,7 @@ api.add_router("", accounts_router)
 api.add_router("", customers_router)
 api.add_router("", notifications_router)
 api.add_router("", routing_router)
+api.add_router("", sla_router)
 
 
 def error(status: int, code: str, message: str, details: Any = None) -> HttpResponse:

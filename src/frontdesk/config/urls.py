@@ -12,6 +12,7 @@ urlpatterns = [
     path("desk/", include("frontdesk.tickets.urls")),
     path("desk/", include("frontdesk.customers.urls")),
     path("desk/", include("frontdesk.notifications.urls")),
+    path("desk/admin/sla/", include("frontdesk.sla.urls")),
     path("", RedirectView.as_view(url="/desk/", permanent=False)),
 ]
 

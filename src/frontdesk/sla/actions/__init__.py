@@ -2,6 +2,7 @@
 
 from frontdesk.sla.actions.config import (
     add_holiday,
+    delete_calendar,
     delete_policy,
     import_country_holidays,
     remove_holiday,
@@ -12,6 +13,7 @@ from frontdesk.sla.actions.deadlines import refresh_deadlines, sweep_due_tickets
 
 __all__ = [
     "add_holiday",
+    "delete_calendar",
     "delete_policy",
     "import_country_holidays",
     "refresh_deadlines",

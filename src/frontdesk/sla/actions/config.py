@@ -1,8 +1,8 @@
 """Admin actions on SLA configuration: business calendars, holidays and policies.
 
 Everything is validated here, once, for the admin pages and the API alike; a change drops
-the cached policies when it commits, and tickets pick it up at their next change (or
-`frontdesk sla recompute` for all open tickets at once).
+the cached policies when it commits, and each open ticket picks it up at its next change
+(docs/sla.md).
 """
 
 from collections.abc import Mapping, Sequence
@@ -17,7 +17,7 @@ from frontdesk.accounts.models import Team, User
 from frontdesk.automation.conditions import parse_condition
 from frontdesk.automation.errors import RuleError
 from frontdesk.core import clock
-from frontdesk.core.errors import Forbidden, Invalid
+from frontdesk.core.errors import Conflict, Forbidden, Invalid
 from frontdesk.sla.clocks import ESCALATION_ACTIONS
 from frontdesk.sla.engine import METRICS
 from frontdesk.sla.models import BusinessCalendar, CalendarHoliday, SlaPolicy, SlaTarget
@@ -54,6 +54,23 @@ def save_calendar(
         calendar.save()
         forget_policies_after_commit()
     return calendar
+
+
+def delete_calendar(*, actor: User, calendar_id: int) -> None:
+    """Delete a calendar and its holidays; refused while a policy counts in it, since
+    deleting the policy's hours would silently change its tickets' deadlines."""
+    _require_admin(actor)
+    with transaction.atomic():
+        calendar = _calendar(calendar_id)
+        users = list(SlaPolicy.objects.filter(calendar=calendar).values_list("name", flat=True))
+        if users:
+            raise Conflict(
+                "calendar_in_use",
+                f"Policies use this calendar: {', '.join(users)}. Move them to another first.",
+                details={"policies": users},
+            )
+        calendar.delete()
+        forget_policies_after_commit()
 
 
 def add_holiday(
@@ -97,12 +114,16 @@ def import_country_holidays(
     _require_admin(actor)
     if not years or len(years) > 10 or any(not 1970 <= y <= 2100 for y in years):
         raise Invalid("invalid_years", "Give between 1 and 10 years from 1970 to 2100.")
-    try:
-        days = holiday_data.country_holidays(
-            country.upper(), subdiv=subdivision or None, years=list(years)
+    country = country.strip().upper()
+    subdivisions = holiday_data.list_supported_countries().get(country)
+    if subdivisions is None:
+        raise Invalid("unknown_country", f"No holiday data for {country!r}.")
+    if subdivision and subdivision not in subdivisions:
+        raise Invalid(
+            "unknown_subdivision",
+            f"{country} has no subdivision {subdivision!r}; known: {', '.join(subdivisions)}.",
         )
-    except NotImplementedError as exc:
-        raise Invalid("unknown_country", f"No holiday data for {country!r}.") from exc
+    days = holiday_data.country_holidays(country, subdiv=subdivision or None, years=list(years))
     with transaction.atomic():
         calendar = _calendar(calendar_id)
         for day, name in sorted(days.items()):
@@ -113,7 +134,7 @@ def import_country_holidays(
                 defaults={
                     "name": str(name)[:200],
                     "intervals": [],
-                    "source": f"preset:{country.upper()}",
+                    "source": f"preset:{country}",
                 },
             )
         forget_policies_after_commit()
