@@ -20,6 +20,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -31,7 +32,10 @@ from frontdesk.accounts.actions import create_api_token
 from frontdesk.accounts.models import AgentProfile, ApiToken, Team, User
 from frontdesk.api.root import api
 from frontdesk.customers.models import Membership, Organization
+from frontdesk.notifications.models import Notification
 from frontdesk.routing.models import TeamAssignment
+from frontdesk.sla import actions as sla_actions
+from frontdesk.sla.models import BusinessCalendar, CalendarHoliday, SlaPolicy, SlaTarget
 from frontdesk.tickets import actions
 from frontdesk.tickets.events import Origin
 from frontdesk.tickets.models import (
@@ -96,10 +100,20 @@ PUBLIC         = row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200,
 ORG_READ       = row(401, 200, 200, 404, 404, 200, 200, 200, 200, 200, 200, 200, 401)
 # Reading a ticket or what hangs off it: whoever sees the ticket.
 TICKET_READ    = row(401, 200, 200, 404, 404, 200, 404, 200, 200, 200, 200, 200, 401)
+# Internal facts of a ticket (its SLA clocks): staff who see it; customers get a 404.
+TICKET_STAFF   = row(401, 404, 404, 404, 404, 200, 404, 200, 200, 200, 200, 200, 401)
 # Changing a ticket (fields, links, merges, followers): working staff who see it.
 TICKET_WORK    = row(401, 403, 403, 404, 404, 200, 404, 403, 200, 200, 403, 200, 401)
 # fmt: on
 TICKET_WORK_201 = {k: 201 if v == 200 else v for k, v in TICKET_WORK.items()}
+# SLA settings: supervisors and administrators read (no admin scope needed), only
+# administrators with the admin scope write; customers are told nothing exists.
+# fmt: off
+#                  anon bob  bea  gus  erin alic dave lena sam  carl ro   noad gone
+SLA_READ     = row(401, 404, 404, 404, 404, 403, 403, 403, 200, 200, 403, 200, 401)
+# fmt: on
+ADMIN_WRITES = {k: 200 if v == 201 else v for k, v in ADMIN_CREATES.items()}
+ADMIN_DELETES = {k: 204 if v == 201 else v for k, v in ADMIN_CREATES.items()}
 TICKET_WORK_204 = {k: 204 if v == 200 else v for k, v in TICKET_WORK.items()}
 
 # fmt: off
@@ -123,6 +137,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/tickets/{number}/notes"):
         row(401, 403, 403, 404, 404, 201, 404, 201, 201, 201, 403, 201, 401),
     ("GET", "/tickets/{number}/events"): TICKET_READ,
+    ("GET", "/tickets/{number}/sla"): TICKET_STAFF,
     ("POST", "/tickets/{number}/attachments"):
         row(401, 201, 201, 404, 404, 201, 404, 201, 201, 201, 403, 201, 401),
     ("GET", "/attachments/{attachment_id}"): TICKET_READ,
@@ -167,6 +182,23 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/organizations/{organization_id}/contacts"): ORG_READ,
     ("POST", "/organizations/{organization_id}/contacts"):
         row(401, 403, 403, 403, 403, 403, 403, 403, 403, 204, 403, 403, 401),
+    # Notifications are the workspace's: to customers they look absent, as /users does.
+    ("GET", "/notifications"): STAFF_READS,
+    ("POST", "/notifications/read"):
+        row(401, 404, 404, 404, 404, 200, 200, 200, 200, 200, 403, 200, 401),
+    ("GET", "/sla/calendars"): SLA_READ,
+    ("POST", "/sla/calendars"): ADMIN_CREATES,
+    ("GET", "/sla/calendars/{calendar_id}"): SLA_READ,
+    ("PUT", "/sla/calendars/{calendar_id}"): ADMIN_WRITES,
+    ("DELETE", "/sla/calendars/{calendar_id}"): ADMIN_DELETES,
+    ("POST", "/sla/calendars/{calendar_id}/holidays"): ADMIN_CREATES,
+    ("POST", "/sla/calendars/{calendar_id}/holidays/import"): ADMIN_WRITES,
+    ("DELETE", "/sla/calendars/{calendar_id}/holidays/{holiday_id}"): ADMIN_DELETES,
+    ("GET", "/sla/policies"): SLA_READ,
+    ("POST", "/sla/policies"): ADMIN_CREATES,
+    ("GET", "/sla/policies/{policy_id}"): SLA_READ,
+    ("PUT", "/sla/policies/{policy_id}"): ADMIN_WRITES,
+    ("DELETE", "/sla/policies/{policy_id}"): ADMIN_DELETES,
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
 }
@@ -191,6 +223,9 @@ class World:
     attachment: Attachment  # public, uploaded by the requester
     link: TicketLink  # ticket -> other, kind parent
     spare_token: ApiToken  # alice's
+    sla_calendar: BusinessCalendar  # with one holiday, used by sla_policy
+    sla_holiday: CalendarHoliday
+    sla_policy: SlaPolicy
 
 
 @dataclass(frozen=True)
@@ -200,6 +235,19 @@ class Call:
     params: Callable[[World], dict[str, Any]] = lambda w: {}
     body: Callable[[World], Any] = lambda w: None
     prepare: Callable[[World], None] = lambda w: None
+
+
+def _notify_everyone(w: World) -> None:
+    """One unread notification for every user, so marking one's own read changes a row."""
+    Notification.objects.bulk_create(
+        Notification(recipient=user, kind="system", text="Hello", created_at=w.ticket.created_at)
+        for user in User.objects.all()
+    )
+
+
+def _spare_calendar(w: World) -> None:
+    """A calendar no policy uses: only those may be deleted."""
+    sla_actions.save_calendar(actor=w.desk.carol, name="Spare", time_zone="UTC", weekly={})
 
 
 def _solve(w: World) -> None:
@@ -252,7 +300,31 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/organizations/{organization_id}/contacts"): Call(
         body=lambda w: {"user_id": w.desk.erin.pk}
     ),
+    ("POST", "/notifications/read"): Call(body=lambda w: {"all": True}, prepare=_notify_everyone),
+    ("POST", "/sla/calendars"): Call(
+        body=lambda w: {"name": "Night", "time_zone": "UTC", "weekly": {}}
+    ),
+    ("PUT", "/sla/calendars/{calendar_id}"): Call(
+        body=lambda w: {"name": "Office", "time_zone": "UTC", "weekly": {"0": [["08:00", "12:00"]]}}
+    ),
+    ("DELETE", "/sla/calendars/{calendar_id}"): Call(
+        prepare=_spare_calendar,
+        params=lambda w: {"calendar_id": BusinessCalendar.objects.get(name="Spare").pk},
+    ),
+    ("POST", "/sla/calendars/{calendar_id}/holidays"): Call(
+        body=lambda w: {"day": "2026-12-24", "name": "Christmas Eve"}
+    ),
+    ("POST", "/sla/calendars/{calendar_id}/holidays/import"): Call(
+        body=lambda w: {"country": "DE", "years": [2026]}
+    ),
+    ("POST", "/sla/policies"): Call(body=lambda w: _sla_policy_body(w, "VIP")),
+    ("PUT", "/sla/policies/{policy_id}"): Call(body=lambda w: _sla_policy_body(w, "Renamed")),
 }
+
+
+def _sla_policy_body(w: World, name: str) -> dict[str, Any]:
+    target = {"priority": "high", "metric": "first_response", "minutes": 30}
+    return {"name": name, "calendar_id": w.sla_calendar.pk, "targets": [target]}
 
 
 def default_params(w: World) -> dict[str, Any]:
@@ -264,6 +336,9 @@ def default_params(w: World) -> dict[str, Any]:
         "team_id": w.desk.support.pk,
         "token_id": w.spare_token.pk,
         "organization_id": w.desk.acme.pk,
+        "calendar_id": w.sla_calendar.pk,
+        "holiday_id": w.sla_holiday.pk,
+        "policy_id": w.sla_policy.pk,
     }
 
 
@@ -289,8 +364,23 @@ def build_world(desk: Desk, make_ticket: Callable[..., Ticket], requester: User)
         actor=desk.carol, origin=origin, number=ticket.number, user_id=desk.carol.pk
     )
     spare, _ = create_api_token(actor=desk.alice, user=desk.alice, name="spare", scopes=["read"])
+    calendar = sla_actions.save_calendar(
+        actor=desk.carol,
+        name="Office",
+        time_zone="Europe/Berlin",
+        weekly={"0": [["09:00", "17:00"]]},
+    )
+    holiday = sla_actions.add_holiday(
+        actor=desk.carol, calendar_id=calendar.pk, day=date(2026, 1, 1), name="New Year"
+    )
+    policy = sla_actions.save_policy(
+        actor=desk.carol,
+        name="Standard",
+        calendar_id=calendar.pk,
+        targets=[{"priority": "normal", "metric": "resolution", "minutes": 480}],
+    )
     ticket.refresh_from_db()
-    return World(desk, ticket, other, attachment, link, spare)
+    return World(desk, ticket, other, attachment, link, spare, calendar, holiday, policy)
 
 
 def client_for(persona: Persona, desk: Desk) -> Client:
@@ -336,6 +426,14 @@ def fingerprint() -> dict[str, Any]:
         "statuses": Status.objects.count(),
         "categories": Category.objects.count(),
         "custom_fields": CustomFieldDefinition.objects.count(),
+        "notifications": sorted(Notification.objects.values_list("pk", "read_at")),
+        "sla_calendars": sorted(
+            (pk, name, json.dumps(weekly))
+            for pk, name, weekly in BusinessCalendar.objects.values_list("pk", "name", "weekly")
+        ),
+        "sla_holidays": sorted(CalendarHoliday.objects.values_list("pk", "day", "name")),
+        "sla_policies": sorted(SlaPolicy.objects.values_list("pk", "name")),
+        "sla_targets": SlaTarget.objects.count(),
         "tokens": sorted(
             (pk, revoked is None)
             for pk, revoked in ApiToken.objects.values_list("pk", "revoked_at")
@@ -439,6 +537,15 @@ def test_admin_only_routes_are_the_documented_ones():
         ("POST", "/statuses"),
         ("POST", "/categories"),
         ("POST", "/custom-fields"),
+        ("POST", "/sla/calendars"),
+        ("PUT", "/sla/calendars/{calendar_id}"),
+        ("DELETE", "/sla/calendars/{calendar_id}"),
+        ("POST", "/sla/calendars/{calendar_id}/holidays"),
+        ("POST", "/sla/calendars/{calendar_id}/holidays/import"),
+        ("DELETE", "/sla/calendars/{calendar_id}/holidays/{holiday_id}"),
+        ("POST", "/sla/policies"),
+        ("PUT", "/sla/policies/{policy_id}"),
+        ("DELETE", "/sla/policies/{policy_id}"),
     } == ADMIN_ROUTES
 
 

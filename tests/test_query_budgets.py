@@ -8,6 +8,7 @@ busiest endpoint, also has its absolute budget pinned for an agent and for a cus
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -18,6 +19,9 @@ from django.test.utils import CaptureQueriesContext
 from frontdesk.accounts.actions import create_api_token, create_team, create_user
 from frontdesk.core import clock
 from frontdesk.customers.actions import add_contact, create_organization
+from frontdesk.notifications.actions import notify
+from frontdesk.notifications.choices import NotificationKind
+from frontdesk.sla import actions as sla_actions
 from frontdesk.tickets import actions
 from frontdesk.tickets.actions import catalog
 from frontdesk.tickets.choices import EventAction
@@ -166,6 +170,45 @@ def add_tokens(scene: Scene, n: int) -> None:
         )
 
 
+def add_notifications(scene: Scene, n: int) -> None:
+    """Each with a ticket and an actor, the relations a row shows."""
+    for _ in range(n):
+        notify(
+            [scene.desk.alice],
+            kind=NotificationKind.MENTION,
+            text="Sam mentioned you",
+            ticket=scene.ticket,
+            actor=scene.desk.sam,
+            now=clock.now(),
+        )
+
+
+def add_sla_calendars(scene: Scene, n: int) -> None:
+    """Each with a holiday, which the list shows."""
+    for i in range(n):
+        calendar = sla_actions.save_calendar(
+            actor=scene.desk.carol, name=f"Cal {scene.made + i}", time_zone="UTC", weekly={}
+        )
+        sla_actions.add_holiday(
+            actor=scene.desk.carol, calendar_id=calendar.pk, day=date(2026, 1, 1), name="NY"
+        )
+
+
+def add_sla_policies(scene: Scene, n: int) -> None:
+    """Each with targets, which the list shows."""
+    carol = scene.desk.carol
+    calendar = sla_actions.save_calendar(
+        actor=carol, name=f"Cal {scene.made}", time_zone="UTC", weekly={}
+    )
+    targets = [
+        {"priority": p, "metric": "resolution", "minutes": 60} for p in ("low", "normal", "high")
+    ]
+    for i in range(n):
+        sla_actions.save_policy(
+            actor=carol, name=f"P {scene.made + i}", calendar_id=calendar.pk, targets=targets
+        )
+
+
 @dataclass(frozen=True)
 class ListEndpoint:
     path: str
@@ -193,6 +236,9 @@ LISTS = {
     "tags": ListEndpoint("/tags", add_tags),
     "custom-fields": ListEndpoint("/custom-fields", add_custom_fields),
     "tokens": ListEndpoint("/tokens", add_tokens),
+    "sla-calendars": ListEndpoint("/sla/calendars", add_sla_calendars, "sam"),
+    "sla-policies": ListEndpoint("/sla/policies", add_sla_policies, "sam"),
+    "notifications": ListEndpoint("/notifications", add_notifications, "alice"),
 }
 
 
