@@ -31,6 +31,8 @@ from django.test import Client
 from frontdesk.accounts.actions import create_api_token
 from frontdesk.accounts.models import AgentProfile, ApiToken, Team, User
 from frontdesk.api.root import api
+from frontdesk.approvals import actions as approval_actions
+from frontdesk.approvals.models import ApprovalRequest, ApprovalRule
 from frontdesk.customers.models import Membership, Organization
 from frontdesk.notifications.models import Notification
 from frontdesk.routing.models import TeamAssignment
@@ -111,6 +113,11 @@ TICKET_WORK_201 = {k: 201 if v == 200 else v for k, v in TICKET_WORK.items()}
 # fmt: off
 #                  anon bob  bea  gus  erin alic dave lena sam  carl ro   noad gone
 SLA_READ     = row(401, 404, 404, 404, 404, 403, 403, 403, 200, 200, 403, 200, 401)
+# Approval rules: administrators only (reads need no admin scope); customers get a 404.
+RULE_READ    = row(401, 404, 404, 404, 404, 403, 403, 403, 403, 200, 403, 200, 401)
+# Deciding an approval: its approver (sam, support's supervisor) and administrators; staff
+# who see the ticket get 403, everyone else (customers included) a 404.
+DECIDE       = row(401, 404, 404, 404, 404, 403, 404, 403, 200, 200, 403, 200, 401)
 # fmt: on
 ADMIN_WRITES = {k: 200 if v == 201 else v for k, v in ADMIN_CREATES.items()}
 ADMIN_DELETES = {k: 204 if v == 201 else v for k, v in ADMIN_CREATES.items()}
@@ -199,6 +206,14 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/sla/policies/{policy_id}"): SLA_READ,
     ("PUT", "/sla/policies/{policy_id}"): ADMIN_WRITES,
     ("DELETE", "/sla/policies/{policy_id}"): ADMIN_DELETES,
+    ("GET", "/approvals"): STAFF_READS,
+    ("POST", "/approvals/{approval_id}/approve"): DECIDE,
+    ("POST", "/approvals/{approval_id}/reject"): DECIDE,
+    ("GET", "/approvals/rules"): RULE_READ,
+    ("POST", "/approvals/rules"): ADMIN_CREATES,
+    ("GET", "/approvals/rules/{approval_rule_id}"): RULE_READ,
+    ("PUT", "/approvals/rules/{approval_rule_id}"): ADMIN_WRITES,
+    ("DELETE", "/approvals/rules/{approval_rule_id}"): ADMIN_DELETES,
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
 }
@@ -226,6 +241,7 @@ class World:
     sla_calendar: BusinessCalendar  # with one holiday, used by sla_policy
     sla_holiday: CalendarHoliday
     sla_policy: SlaPolicy
+    approval: ApprovalRequest  # pending on a third ticket of the requester; sam approves
 
 
 @dataclass(frozen=True)
@@ -319,6 +335,14 @@ CALLS: dict[tuple[str, str], Call] = {
     ),
     ("POST", "/sla/policies"): Call(body=lambda w: _sla_policy_body(w, "VIP")),
     ("PUT", "/sla/policies/{policy_id}"): Call(body=lambda w: _sla_policy_body(w, "Renamed")),
+    ("POST", "/approvals/{approval_id}/approve"): Call(body=lambda w: {}),
+    ("POST", "/approvals/{approval_id}/reject"): Call(body=lambda w: {"comment": "No budget"}),
+    ("POST", "/approvals/rules"): Call(
+        body=lambda w: {"name": "Laptops", "approver_kind": "team_lead"}
+    ),
+    ("PUT", "/approvals/rules/{approval_rule_id}"): Call(
+        body=lambda w: {"name": "Renamed", "approver_kind": "user", "approver_id": w.desk.sam.pk}
+    ),
 }
 
 
@@ -339,6 +363,8 @@ def default_params(w: World) -> dict[str, Any]:
         "calendar_id": w.sla_calendar.pk,
         "holiday_id": w.sla_holiday.pk,
         "policy_id": w.sla_policy.pk,
+        "approval_id": w.approval.pk,
+        "approval_rule_id": w.approval.rule_id,
     }
 
 
@@ -380,7 +406,10 @@ def build_world(desk: Desk, make_ticket: Callable[..., Ticket], requester: User)
         targets=[{"priority": "normal", "metric": "resolution", "minutes": 480}],
     )
     ticket.refresh_from_db()
-    return World(desk, ticket, other, attachment, link, spare, calendar, holiday, policy)
+    waiting = make_ticket(requester=requester, team=desk.support, subject="A new laptop")
+    rule = approval_actions.save_rule(actor=desk.carol, name="Leads", approver_kind="team_lead")
+    approval = approval_actions.request_approval(waiting, rule, waiting.created_at)
+    return World(desk, ticket, other, attachment, link, spare, calendar, holiday, policy, approval)
 
 
 def client_for(persona: Persona, desk: Desk) -> Client:
@@ -434,6 +463,10 @@ def fingerprint() -> dict[str, Any]:
         "sla_holidays": sorted(CalendarHoliday.objects.values_list("pk", "day", "name")),
         "sla_policies": sorted(SlaPolicy.objects.values_list("pk", "name")),
         "sla_targets": SlaTarget.objects.count(),
+        "approval_rules": sorted(
+            ApprovalRule.objects.values_list("pk", "name", "approver_kind", "approver_id")
+        ),
+        "approvals": sorted(ApprovalRequest.objects.values_list("pk", "state")),
         "tokens": sorted(
             (pk, revoked is None)
             for pk, revoked in ApiToken.objects.values_list("pk", "revoked_at")
@@ -546,6 +579,9 @@ def test_admin_only_routes_are_the_documented_ones():
         ("POST", "/sla/policies"),
         ("PUT", "/sla/policies/{policy_id}"),
         ("DELETE", "/sla/policies/{policy_id}"),
+        ("POST", "/approvals/rules"),
+        ("PUT", "/approvals/rules/{approval_rule_id}"),
+        ("DELETE", "/approvals/rules/{approval_rule_id}"),
     } == ADMIN_ROUTES
 
 

@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from frontdesk.accounts.actions import create_api_token, create_team, create_user
+from frontdesk.approvals import actions as approval_actions
 from frontdesk.core import clock
 from frontdesk.customers.actions import add_contact, create_organization
 from frontdesk.notifications.actions import notify
@@ -209,6 +210,35 @@ def add_sla_policies(scene: Scene, n: int) -> None:
         )
 
 
+def add_approvals(scene: Scene, n: int) -> None:
+    """Pending requests for sam (support's supervisor) and carol, each with its ticket."""
+    desk = scene.desk
+    rule = approval_actions.save_rule(
+        actor=desk.carol, name=f"R {scene.made}", approver_kind="team_lead"
+    )
+    for i in range(n):
+        ticket = actions.create_ticket(
+            actor=desk.carol,
+            origin=ORIGIN,
+            subject=f"A{scene.made + i}",
+            body="x",
+            requester_email=desk.bob.email,
+            team_id=desk.support.pk,
+        )
+        request = approval_actions.request_approval(ticket, rule, clock.now())
+        request.approver_rows.create(user=desk.carol)
+
+
+def add_approval_rules(scene: Scene, n: int) -> None:
+    for i in range(n):
+        approval_actions.save_rule(
+            actor=scene.desk.carol,
+            name=f"Rule {scene.made + i}",
+            approver_kind="user",
+            approver_id=scene.desk.sam.pk,
+        )
+
+
 @dataclass(frozen=True)
 class ListEndpoint:
     path: str
@@ -239,6 +269,8 @@ LISTS = {
     "sla-calendars": ListEndpoint("/sla/calendars", add_sla_calendars, "sam"),
     "sla-policies": ListEndpoint("/sla/policies", add_sla_policies, "sam"),
     "notifications": ListEndpoint("/notifications", add_notifications, "alice"),
+    "approvals": ListEndpoint("/approvals", add_approvals, "sam"),
+    "approval-rules": ListEndpoint("/approvals/rules", add_approval_rules),
 }
 
 

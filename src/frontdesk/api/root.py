@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from frontdesk import __version__
 from frontdesk.accounts.api import router as accounts_router
 from frontdesk.api.auth import ActiveSessionAuth, TokenAuth
+from frontdesk.approvals.api import router as approvals_router
 from frontdesk.core.errors import DomainError
 from frontdesk.customers.api import router as customers_router
 from frontdesk.notifications.api import router as notifications_router
@@ -43,6 +44,7 @@ api.add_router("", customers_router)
 api.add_router("", notifications_router)
 api.add_router("", routing_router)
 api.add_router("", sla_router)
+api.add_router("", approvals_router)
 
 
 def error(status: int, code: str, message: str, details: Any = None) -> HttpResponse:

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "frontdesk.routing",
     "frontdesk.notifications",
     "frontdesk.sla",
+    "frontdesk.approvals",
     "frontdesk.demo",
     # After our apps, so that our templates (accounts/templates) override allauth's.
     "allauth",

@@ -95,6 +95,10 @@ class EventAction(models.TextChoices):
     SLA_WARNING = "sla_warning", "SLA target nearly due"
     SLA_BREACH = "sla_breach", "SLA target breached"
     ESCALATED = "escalated", "Escalated"
+    APPROVAL_REQUESTED = "approval_requested", "Approval requested"
+    APPROVAL_APPROVED = "approval_approved", "Approval granted"
+    APPROVAL_REJECTED = "approval_rejected", "Approval rejected"
+    APPROVAL_CANCELLED = "approval_cancelled", "Approval withdrawn"
 
 
 # Changes a customer may see in the ticket history; everything else stays internal.

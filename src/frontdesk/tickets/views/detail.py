@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frontdesk.accounts.models import Team, User
+from frontdesk.approvals.queries import approval_for
 from frontdesk.core import clock
 from frontdesk.core.errors import Conflict, DomainError, Invalid, NotFound
 from frontdesk.core.web import render_page, request_user, staff_view
@@ -64,6 +65,7 @@ def render_ticket(
     context.setdefault("fields_form", TicketFieldsForm(initial=_initial(ticket), agents=agents))
     context.setdefault("seen_at", clock.now().isoformat())
     context.setdefault("sla", ticket_sla(ticket, now=clock.now()))
+    context.setdefault("approval", approval_for(ticket, user))
     return render_page(request, "tickets/detail.html", context, fragment=fragment, status=status)
 
 
