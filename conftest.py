@@ -135,3 +135,13 @@ def _fresh_sla_policies() -> Any:
     forget_policies()
     yield
     forget_policies()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_routing_rules() -> Any:
+    """Routing rules are cached per process too (`routing/rulebook.py`)."""
+    from frontdesk.routing.rulebook import forget_rules
+
+    forget_rules()
+    yield
+    forget_rules()

@@ -35,7 +35,7 @@ from frontdesk.approvals import actions as approval_actions
 from frontdesk.approvals.models import ApprovalRequest, ApprovalRule
 from frontdesk.customers.models import Membership, Organization
 from frontdesk.notifications.models import Notification
-from frontdesk.routing.models import TeamAssignment
+from frontdesk.routing.models import RoutingRule, TeamAssignment
 from frontdesk.sla import actions as sla_actions
 from frontdesk.sla.models import BusinessCalendar, CalendarHoliday, SlaPolicy, SlaTarget
 from frontdesk.tickets import actions
@@ -122,6 +122,14 @@ DECIDE       = row(401, 404, 404, 404, 404, 403, 404, 403, 200, 200, 403, 200, 4
 ADMIN_WRITES = {k: 200 if v == 201 else v for k, v in ADMIN_CREATES.items()}
 ADMIN_DELETES = {k: 204 if v == 201 else v for k, v in ADMIN_CREATES.items()}
 TICKET_WORK_204 = {k: 204 if v == 200 else v for k, v in TICKET_WORK.items()}
+# Routing rules: supervisors and administrators read them and run the dry run (a POST, so it
+# needs the write scope, but it changes nothing); administrators with the admin scope write.
+# fmt: off
+#                  anon bob  bea  gus  erin alic dave lena sam  carl ro   noad gone
+ROUTING_READ = row(401, 404, 404, 404, 404, 403, 403, 403, 200, 200, 403, 200, 401)
+# fmt: on
+# POSTs that change nothing by design (a dry run).
+READ_ONLY_POSTS = frozenset({("POST", "/routing/rules/test")})
 
 # fmt: off
 #           anon bob  bea  gus  erin alic dave lena sam  carl ro   noad gone
@@ -214,6 +222,12 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/approvals/rules/{approval_rule_id}"): RULE_READ,
     ("PUT", "/approvals/rules/{approval_rule_id}"): ADMIN_WRITES,
     ("DELETE", "/approvals/rules/{approval_rule_id}"): ADMIN_DELETES,
+    ("GET", "/routing/rules"): ROUTING_READ,
+    ("POST", "/routing/rules"): ADMIN_CREATES,
+    ("POST", "/routing/rules/test"): ROUTING_READ,
+    ("GET", "/routing/rules/{rule_id}"): ROUTING_READ,
+    ("PUT", "/routing/rules/{rule_id}"): ADMIN_WRITES,
+    ("DELETE", "/routing/rules/{rule_id}"): ADMIN_DELETES,
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
 }
@@ -266,6 +280,20 @@ def _spare_calendar(w: World) -> None:
     sla_actions.save_calendar(actor=w.desk.carol, name="Spare", time_zone="UTC", weekly={})
 
 
+def _routing_rule(w: World) -> None:
+    from frontdesk.routing.actions import save_routing_rule
+
+    save_routing_rule(actor=w.desk.carol, name="Invoices", condition={}, actions=_TO_BILLING)
+
+
+_TO_BILLING = [{"type": "set_field", "field": "team", "value": "billing"}]
+_ROUTING_RULE = Call(
+    prepare=_routing_rule,
+    params=lambda w: {"rule_id": RoutingRule.objects.get(name="Invoices").pk},
+    body=lambda w: {"name": "Bills", "condition": {}, "actions": _TO_BILLING},
+)
+
+
 def _solve(w: World) -> None:
     actions.update_ticket(
         actor=w.desk.carol,
@@ -277,6 +305,13 @@ def _solve(w: World) -> None:
 
 
 CALLS: dict[tuple[str, str], Call] = {
+    ("POST", "/routing/rules"): Call(
+        body=lambda w: {"name": "Invoices", "condition": {}, "actions": _TO_BILLING}
+    ),
+    ("POST", "/routing/rules/test"): Call(body=lambda w: {"ticket": {"subject": "Invoice"}}),
+    ("GET", "/routing/rules/{rule_id}"): _ROUTING_RULE,
+    ("PUT", "/routing/rules/{rule_id}"): _ROUTING_RULE,
+    ("DELETE", "/routing/rules/{rule_id}"): _ROUTING_RULE,
     ("POST", "/tickets"): Call(body=lambda w: {"subject": "Help", "body": "Please."}),
     ("PATCH", "/tickets/{number}"): Call(
         body=lambda w: {"version": w.ticket.version, "priority": "high"}
@@ -463,6 +498,7 @@ def fingerprint() -> dict[str, Any]:
         "sla_holidays": sorted(CalendarHoliday.objects.values_list("pk", "day", "name")),
         "sla_policies": sorted(SlaPolicy.objects.values_list("pk", "name")),
         "sla_targets": SlaTarget.objects.count(),
+        "routing_rules": sorted(RoutingRule.objects.values_list("pk", "name", "position")),
         "approval_rules": sorted(
             ApprovalRule.objects.values_list("pk", "name", "approver_kind", "approver_id")
         ),
@@ -539,7 +575,7 @@ def test_authorisation(route, persona, desk, make_ticket, settings, tmp_path):
         if persona.key == "noadm" and route in ADMIN_ROUTES:
             assert error["code"] == "insufficient_scope"
         assert after == before, "a denied request changed the database"
-    elif method == "GET":
+    elif method == "GET" or route in READ_ONLY_POSTS:
         assert after == before, "a read changed the database"
     else:
         assert after != before, "an allowed write changed nothing"
@@ -582,6 +618,9 @@ def test_admin_only_routes_are_the_documented_ones():
         ("POST", "/approvals/rules"),
         ("PUT", "/approvals/rules/{approval_rule_id}"),
         ("DELETE", "/approvals/rules/{approval_rule_id}"),
+        ("POST", "/routing/rules"),
+        ("PUT", "/routing/rules/{rule_id}"),
+        ("DELETE", "/routing/rules/{rule_id}"),
     } == ADMIN_ROUTES
 
 

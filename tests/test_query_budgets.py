@@ -22,6 +22,7 @@ from frontdesk.core import clock
 from frontdesk.customers.actions import add_contact, create_organization
 from frontdesk.notifications.actions import notify
 from frontdesk.notifications.choices import NotificationKind
+from frontdesk.routing.actions import save_routing_rule
 from frontdesk.sla import actions as sla_actions
 from frontdesk.tickets import actions
 from frontdesk.tickets.actions import catalog
@@ -239,6 +240,16 @@ def add_approval_rules(scene: Scene, n: int) -> None:
         )
 
 
+def add_routing_rules(scene: Scene, n: int) -> None:
+    for i in range(n):
+        save_routing_rule(
+            actor=scene.desk.carol,
+            name=f"Route {scene.made + i}",
+            condition={"field": "subject", "op": "contains", "value": f"w{i}"},
+            actions=[{"type": "add_tags", "tags": [f"t{i}"]}],
+        )
+
+
 @dataclass(frozen=True)
 class ListEndpoint:
     path: str
@@ -271,6 +282,7 @@ LISTS = {
     "notifications": ListEndpoint("/notifications", add_notifications, "alice"),
     "approvals": ListEndpoint("/approvals", add_approvals, "sam"),
     "approval-rules": ListEndpoint("/approvals/rules", add_approval_rules),
+    "routing-rules": ListEndpoint("/routing/rules", add_routing_rules, "sam"),
 }
 
 

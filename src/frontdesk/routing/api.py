@@ -1,14 +1,25 @@
-"""REST endpoints for a team's assignment settings and the caller's own presence."""
+"""REST endpoints for a team's assignment settings, the caller's own presence, and routing
+rules (supervisors and administrators read and try them out; administrators with the
+`admin` scope change them)."""
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
-from frontdesk.api.auth import actor
+from frontdesk.api.auth import actor, admin_actor
 from frontdesk.api.schemas import ERRORS
+from frontdesk.automation.errors import RuleError
+from frontdesk.core import clock
 from frontdesk.routing import actions, queries
+from frontdesk.routing.actions.rules import rule_invalid
+from frontdesk.routing.queries import SampleTicket
+from frontdesk.routing.rulebook import draft_rule
 from frontdesk.routing.schemas import (
     AvailabilityIn,
     AvailabilityOut,
+    RoutingRuleIn,
+    RoutingRuleOut,
+    RuleTestIn,
+    RuleTestOut,
     TeamAssignmentIn,
     TeamAssignmentOut,
 )
@@ -38,3 +49,68 @@ def put_my_availability(request: HttpRequest, payload: AvailabilityIn) -> Availa
     """Set your own presence; only online agents get tickets automatically."""
     profile = actions.set_availability(actor=actor(request), availability=payload.availability)
     return AvailabilityOut.of(profile)
+
+
+# --- routing rules ------------------------------------------------------------------------
+
+
+@router.get("/routing/rules", response={200: list[RoutingRuleOut], **ERRORS})
+def list_routing_rules(request: HttpRequest) -> list[RoutingRuleOut]:
+    """Every routing rule in run order, inactive ones too (supervisors and administrators)."""
+    return [RoutingRuleOut.of(rule) for rule in queries.routing_rules(actor(request))]
+
+
+@router.post("/routing/rules", response={201: RoutingRuleOut, **ERRORS})
+def create_routing_rule(request: HttpRequest, payload: RoutingRuleIn) -> Status[RoutingRuleOut]:
+    """Add a rule (last, unless `position` is given). A condition or action the engine
+    refuses is a 422 `invalid_rule` whose details give the `part` and `path`."""
+    rule = actions.save_routing_rule(actor=admin_actor(request), **payload.model_dump())
+    return Status(201, RoutingRuleOut.of(rule))
+
+
+# Declared before `/routing/rules/{rule_id}`.
+@router.post("/routing/rules/test", response={200: RuleTestOut, **ERRORS})
+def test_routing_rules(request: HttpRequest, payload: RuleTestIn) -> RuleTestOut:
+    """Dry run: which rules would fire for a sample new ticket, why (each condition with the
+    fact it saw), and what they would change. Changes nothing. With `rule`, that unsaved
+    rule is tried alone instead of the active rules."""
+    user = actor(request)
+    draft = None
+    if payload.rule is not None:
+        try:
+            draft = draft_rule(
+                payload.rule.condition,
+                payload.rule.actions,
+                name=payload.rule.name,
+                stop_processing=payload.rule.stop_processing,
+            )
+        except RuleError as exc:
+            raise rule_invalid(exc) from exc
+    sample = SampleTicket(**payload.ticket.model_dump())
+    run = queries.dry_run(
+        user, sample, now=payload.now or clock.now(), rules=None if draft is None else [draft]
+    )
+    return RuleTestOut.of(run)
+
+
+@router.get("/routing/rules/{rule_id}", response={200: RoutingRuleOut, **ERRORS})
+def get_routing_rule(request: HttpRequest, rule_id: int) -> RoutingRuleOut:
+    return RoutingRuleOut.of(queries.routing_rule(actor(request), rule_id))
+
+
+@router.put("/routing/rules/{rule_id}", response={200: RoutingRuleOut, **ERRORS})
+def put_routing_rule(request: HttpRequest, rule_id: int, payload: RoutingRuleIn) -> RoutingRuleOut:
+    """Replace a rule; without `position` it keeps its place."""
+    user = admin_actor(request)
+    queries.routing_rule(user, rule_id)  # an unknown id is a 404, not a bad body
+    rule = actions.save_routing_rule(actor=user, rule_id=rule_id, **payload.model_dump())
+    return RoutingRuleOut.of(rule)
+
+
+@router.delete("/routing/rules/{rule_id}", response={204: None, **ERRORS})
+def delete_routing_rule(request: HttpRequest, rule_id: int) -> Status[None]:
+    """Delete a rule; the events of tickets it routed keep its name."""
+    user = admin_actor(request)
+    queries.routing_rule(user, rule_id)
+    actions.delete_routing_rule(actor=user, rule_id=rule_id)
+    return Status(204, None)

@@ -38,3 +38,26 @@ class TeamAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.strategy} assignment of team {self.team_id}"
+
+
+class RoutingRule(models.Model):
+    """A routing rule: when a new ticket meets `condition` (the rule language of
+    `automation/conditions.py`), its `actions` set the team, category, priority, type, tags
+    or custom fields (`routing.rulebook.ROUTING_ACTIONS`). Active rules run in `position`
+    order (ties by id); `stop_processing` ends the run when the rule fires. Both JSON
+    columns hold the engine's canonical form, as `actions.save_routing_rule` stored them."""
+
+    name = models.CharField(max_length=100, unique=True)
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    condition = models.JSONField(default=dict)
+    actions = models.JSONField(default=list)
+    stop_processing = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("position", "pk")
+
+    def __str__(self) -> str:
+        return self.name

@@ -99,6 +99,7 @@ class EventAction(models.TextChoices):
     APPROVAL_APPROVED = "approval_approved", "Approval granted"
     APPROVAL_REJECTED = "approval_rejected", "Approval rejected"
     APPROVAL_CANCELLED = "approval_cancelled", "Approval withdrawn"
+    ROUTED = "routed", "Routed by a rule"
 
 
 # Changes a customer may see in the ticket history; everything else stays internal.

@@ -81,6 +81,8 @@ def describe_event(event: TicketEvent, names: Mapping[str, Mapping[int, str]]) -
         }
     if event.action == EventAction.AUTO_ASSIGNED:
         return _describe_auto_assignment(actor, event.new_value, names.get("users", {}))
+    if event.action == EventAction.ROUTED:
+        return describe_routing(event.new_value)
     if event.action != EventAction.CHANGED:
         return f"{actor}: {event.get_action_display()}{_detail(event.new_value)}"
     bucket = _bucket(event.field)
@@ -109,6 +111,44 @@ def _describe_auto_assignment(actor: str, value: Any, people: Mapping[int, str])
         "agent": _name(assignee, people),
         "reason": reason,
     }
+
+
+_ROUTING_ORDER = {
+    name: i for i, name in enumerate(("team", "category", "priority", "type", "tags"))
+}
+
+
+def describe_routing(value: Any) -> str:
+    """`Rule “VIP” routed it: team billing, priority high, tags +vip; kept as created:
+    priority; skipped: category (no category 'gone')`."""
+    details = value if isinstance(value, dict) else {}
+    changes = details.get("changes")
+    changes = changes if isinstance(changes, dict) else {}
+    # In a fixed order: PostgreSQL's jsonb does not keep the keys' order.
+    ordered = sorted(changes.items(), key=lambda item: _ROUTING_ORDER.get(item[0], 99))
+    parts = [_routing_change(name, value) for name, value in ordered]
+    text = _("Rule “%(rule)s” routed it: %(changes)s") % {
+        "rule": details.get("rule", "?"),
+        "changes": ", ".join(parts) or _("no change"),
+    }
+    kept = details.get("kept")
+    if isinstance(kept, list) and kept:
+        text += "; " + _("kept as created: %(fields)s") % {"fields": ", ".join(map(str, kept))}
+    skipped = details.get("skipped")
+    if isinstance(skipped, dict) and skipped:
+        reasons = ", ".join(f"{name} ({reason})" for name, reason in skipped.items())
+        text += "; " + _("skipped: %(reasons)s") % {"reasons": reasons}
+    return text
+
+
+def _routing_change(name: str, value: Any) -> str:
+    if name == "tags" and isinstance(value, dict):
+        tags = [f"+{t}" for t in value.get("added", [])]
+        tags += [f"-{t}" for t in value.get("removed", [])]
+        return f"tags {' '.join(tags)}"
+    if name == "custom_fields" and isinstance(value, dict):
+        return ", ".join(f"{key} {_name(v, {})}" for key, v in value.items())
+    return f"{name} {_name(value, {})}"
 
 
 def _name(value: Any, names: Mapping[int, str]) -> str:
