@@ -23,7 +23,6 @@ from frontdesk.tickets import actions
 from frontdesk.tickets.access import access_attachment
 from frontdesk.tickets.actions import catalog
 from frontdesk.tickets.actions.conversation import attachment_path
-from frontdesk.tickets.actions.resolve import normalize_tag
 from frontdesk.tickets.models import (
     Category,
     CustomFieldDefinition,
@@ -145,8 +144,9 @@ def create_ticket(
         ticket, created = actions.create_ticket(actor=user, origin=origin, **fields), True
     if not created:  # a replay: answer as a read now would, through the gate
         return Status(200, _ticket_out(request, ticket.number))
-    # A new ticket carries every related row the response needs, so it is not read again.
-    return Status(201, TicketOut.of(ticket, tags={normalize_tag(t) for t in fields["tags"]}))
+    # A new ticket carries every related row the response needs, so it is not read again;
+    # only its tags are (routing rules may have added some to the creator's).
+    return Status(201, TicketOut.of(ticket))
 
 
 @router.get("/tickets/{number}", response={200: TicketOut, **ERRORS})

@@ -9,11 +9,17 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from frontdesk.accounts.models import User
+from frontdesk.approvals import actions as approval_actions
 from frontdesk.core import clock
 from frontdesk.core.errors import Forbidden, Invalid
 from frontdesk.customers.models import Organization
 from frontdesk.notifications.actions import notify_assigned
-from frontdesk.routing.actions import assign_automatically, record_auto_assignment
+from frontdesk.routing.actions import (
+    assign_automatically,
+    record_auto_assignment,
+    record_routing,
+    route_new_ticket,
+)
 from frontdesk.tickets.actions._common import (
     default_status,
     field_specs,
@@ -93,6 +99,9 @@ def create_ticket(
     # Last, as it may add a contact (idempotent by address): nothing after it can fail on input.
     ticket.requester = resolve_requester(actor, requester_email, requester_name)
     ticket.organization = _organization_for(ticket.requester, organization_id)
+    # Routing rules fill in what the creator left open, before the team's assignment.
+    routed = route_new_ticket(ticket, tags=tag_rows, body=clean_text(body), now=now)
+    tag_rows = routed.tags
     with transaction.atomic():
         ticket.number = next_ticket_number()
         auto = assign_automatically(ticket, now=now, tag_names=[tag.name for tag in tag_rows])
@@ -119,7 +128,9 @@ def create_ticket(
             now=now,
             new={"number": ticket.number, "subject": subject},
         )
+        record_routing(ticket, routed, now=now)
         record_auto_assignment(ticket, auto, now=now)
+        approval_actions.on_ticket_created(ticket, now)
         if ticket.assignee_id:
             notify_assigned(ticket, actor=actor, now=now)
     return ticket
