@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "frontdesk.notifications",
     "frontdesk.sla",
     "frontdesk.approvals",
+    "frontdesk.mail",
     "frontdesk.demo",
     # After our apps, so that our templates (accounts/templates) override allauth's.
     "allauth",
