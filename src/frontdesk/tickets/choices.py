@@ -100,6 +100,7 @@ class EventAction(models.TextChoices):
     APPROVAL_REJECTED = "approval_rejected", "Approval rejected"
     APPROVAL_CANCELLED = "approval_cancelled", "Approval withdrawn"
     ROUTED = "routed", "Routed by a rule"
+    TRIGGERED = "triggered", "Automation ran"
 
 
 # Changes a customer may see in the ticket history; everything else stays internal.
