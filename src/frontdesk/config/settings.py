@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "ninja",
+    "anymail",
     "frontdesk.core",
     "frontdesk.accounts",
     "frontdesk.customers",
@@ -168,6 +169,22 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 FRONTDESK_MAX_ATTACHMENT_BYTES = int(os.environ.get("FRONTDESK_MAX_ATTACHMENT_BYTES", 25 * 2**20))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+
+# Inbound email (docs/email.md): raw messages are kept, content-addressed, under
+# MAIL_RAW_DIR before anything else happens; these limits quarantine what exceeds them.
+MAIL_RAW_DIR = DATA_DIR / "mail"
+FRONTDESK_MAIL_MAX_BYTES = int(os.environ.get("FRONTDESK_MAIL_MAX_BYTES", 40 * 2**20))
+FRONTDESK_MAIL_MAX_PARTS = int(os.environ.get("FRONTDESK_MAIL_MAX_PARTS", "500"))
+FRONTDESK_MAIL_MAX_DEPTH = int(os.environ.get("FRONTDESK_MAIL_MAX_DEPTH", "20"))
+FRONTDESK_MAIL_MAX_HEADERS = int(os.environ.get("FRONTDESK_MAIL_MAX_HEADERS", "1000"))
+FRONTDESK_MAIL_MAX_RECIPIENTS = int(os.environ.get("FRONTDESK_MAIL_MAX_RECIPIENTS", "500"))
+FRONTDESK_MAIL_MAX_HTML_BYTES = int(os.environ.get("FRONTDESK_MAIL_MAX_HTML_BYTES", 5 * 2**20))
+# New tickets by email per sender and hour beyond which no acknowledgment is sent (a loop).
+FRONTDESK_MAIL_NEW_TICKETS_PER_SENDER_HOUR = int(
+    os.environ.get("FRONTDESK_MAIL_NEW_TICKETS_PER_SENDER_HOUR", "10")
+)
+# Provider inbound webhooks (django-anymail): the shared secret "user:password" of basic auth.
+ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("FRONTDESK_ANYMAIL_WEBHOOK_SECRET", "")}
 
 # Tasks: the database backend by default; REDIS_URL switches to RQ workers.
 REDIS_URL = os.environ.get("REDIS_URL", "")

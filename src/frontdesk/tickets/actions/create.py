@@ -58,12 +58,15 @@ def create_ticket(
     team_id: int | None = None,
     assignee_id: int | None = None,
     custom_fields: Mapping[str, Any] | None = None,
+    default_team_id: int | None = None,
     now: datetime | None = None,
 ) -> Ticket:
     """Create a ticket and its first message; customers always create for themselves.
 
     Staff may raise a ticket for any requester (a contact is created for a new address)
     and set triage fields; customers' triage fields are ignored by the caller's schema.
+    `default_team_id` is the channel's team (an email mailbox's), used when neither the
+    creator nor a routing rule chose one; it is configuration, so customers may pass it.
     """
     now = now or clock.now()
     subject = clean_text(subject).strip()[:500]
@@ -102,6 +105,8 @@ def create_ticket(
     # Routing rules fill in what the creator left open, before the team's assignment.
     routed = route_new_ticket(ticket, tags=tag_rows, body=clean_text(body), now=now)
     tag_rows = routed.tags
+    if ticket.team_id is None and default_team_id is not None:
+        ticket.team = resolve_assignment(default_team_id, None)[0]
     with transaction.atomic():
         ticket.number = next_ticket_number()
         auto = assign_automatically(ticket, now=now, tag_names=[tag.name for tag in tag_rows])
