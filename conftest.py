@@ -145,3 +145,13 @@ def _fresh_routing_rules() -> Any:
     forget_rules()
     yield
     forget_rules()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_triggers() -> Any:
+    """Triggers are cached per process too (`triggers/rulebook.py`)."""
+    from frontdesk.triggers.rulebook import forget_triggers
+
+    forget_triggers()
+    yield
+    forget_triggers()

@@ -41,7 +41,7 @@ MAX_NOTE = 10_000
 MAX_TEMPLATE_NAME = 200
 SETTABLE_FIELDS = ("team", "category", "priority", "type", "status", "assignee")
 ASSIGN_STRATEGIES = ("round_robin", "load_balanced", "skills", "agent")
-RECIPIENTS = ("requester", "assignee", "team", "followers")
+RECIPIENTS = ("requester", "assignee", "team", "followers", "supervisors")
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 _CUSTOM_KEY = re.compile(r"[-a-zA-Z0-9_]{1,64}")

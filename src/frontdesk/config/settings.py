@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "frontdesk.customers",
     "frontdesk.tickets",
     "frontdesk.routing",
+    "frontdesk.triggers",
     "frontdesk.notifications",
     "frontdesk.sla",
     "frontdesk.approvals",

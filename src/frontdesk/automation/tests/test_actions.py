@@ -78,7 +78,7 @@ TYPES = (
     "set_field, add_tags, remove_tags, set_custom_field, add_follower, assign, add_note, "
     "send_email, webhook, apply_macro"
 )
-RECIPIENTS = "expected requester, assignee, team, followers or an email address"
+RECIPIENTS = "expected requester, assignee, team, followers, supervisors or an email address"
 BAD_PRIORITY = "expected a priority: low, normal, high, urgent or 1-4"
 NOTE = {"type": "add_note", "text": "hi"}
 

@@ -21,6 +21,7 @@ from frontdesk.tickets.choices import EventAction
 from frontdesk.tickets.events import SYSTEM_ORIGIN, build_event
 from frontdesk.tickets.facts import system_event, ticket_facts
 from frontdesk.tickets.models import Status, Ticket, TicketEvent
+from frontdesk.triggers.hooks import sla_trigger_events
 
 SWEEP_BATCH = 500
 SWEEP_MAX_BATCHES = 40  # one run handles at most 20,000 due tickets; the next run goes on
@@ -125,9 +126,13 @@ def _handle_due(tickets: Sequence[Ticket], now: datetime) -> None:
     sla_events: list[SlaEvent] = []
     audit: list[TicketEvent] = []
     escalations = EscalationRun(now)
+    due: dict[int, str] = {}  # ticket id -> the trigger event: sla_breach over sla_warning
     for ticket in tickets:
         states = clocks.states_from_json(ticket.sla_clocks)
         pending = [(m, kind) for m, s in states.items() for kind in s.pending_events(now)]
+        if pending:
+            breach = any(kind == SlaEventKind.BREACH for _, kind in pending)
+            due[ticket.pk] = "sla_breach" if breach else "sla_warning"
         policy = policies.get(ticket.sla_policy_id or 0)
         sla_events += _sla_events(ticket, states, pending, now)
         audit += _audit_events(ticket, states, pending, policy, now)
@@ -145,6 +150,7 @@ def _handle_due(tickets: Sequence[Ticket], now: datetime) -> None:
     # ticket announce it through the usual audit writers.
     Ticket.objects.bulk_update(tickets, ["sla_clocks", "next_deadline_at"], batch_size=500)
     escalations.finish()
+    sla_trigger_events(due, now=now)  # triggers see the tickets as escalations left them
 
 
 def _apply(ticket: Ticket, plan: SlaPlan) -> None:

@@ -40,6 +40,7 @@ from frontdesk.tickets.models import (
     TicketEvent,
     TicketLink,
 )
+from frontdesk.triggers.hooks import ticket_event
 
 CHUNK = 1 << 16
 
@@ -100,6 +101,14 @@ def post_reply(
             notify_customer_replied(ticket, actor=actor, now=now)
         else:
             mention_agents(ticket, actor=actor, origin=origin, body=body, now=now)
+        ticket_event(
+            ticket,
+            "customer_replied" if actor.is_customer else "agent_replied",
+            actor=actor,
+            now=now,
+            changes=[c for c in changes if c],
+            body=clean_text(body),
+        )
     return message
 
 
@@ -132,6 +141,7 @@ def add_note(
             new={"message_id": message.pk},
         )
         mention_agents(ticket, actor=actor, origin=origin, body=body, now=now)
+        ticket_event(ticket, "updated", actor=actor, now=now, body=clean_text(body))
     return message
 
 

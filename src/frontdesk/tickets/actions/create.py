@@ -39,6 +39,7 @@ from frontdesk.tickets.errors import TicketErrorCode
 from frontdesk.tickets.events import Origin, record_event
 from frontdesk.tickets.fields import FieldValueError, merge_values, missing_required
 from frontdesk.tickets.models import IdempotencyKey, Message, Ticket, TicketTag
+from frontdesk.triggers.hooks import ticket_event
 
 
 def create_ticket(
@@ -138,6 +139,7 @@ def create_ticket(
         approval_actions.on_ticket_created(ticket, now)
         if ticket.assignee_id:
             notify_assigned(ticket, actor=actor, now=now)
+        ticket_event(ticket, "created", actor=actor, now=now, body=clean_text(body))
     return ticket
 
 

@@ -10,6 +10,7 @@ from frontdesk.tickets.actions._common import default_status, save_ticket, set_s
 from frontdesk.tickets.choices import EventAction, StatusCategory
 from frontdesk.tickets.events import SYSTEM_ORIGIN, record_changes, record_event
 from frontdesk.tickets.models import Ticket
+from frontdesk.triggers.hooks import update_event
 
 BATCH = 500
 
@@ -39,6 +40,7 @@ def close_solved_tickets(*, now: datetime | None = None, limit: int = 10_000) ->
                 record_changes(
                     ticket, [change] if change else [], actor=None, origin=SYSTEM_ORIGIN, now=now
                 )
+                update_event(ticket, [change] if change else [], actor=None, now=now)
         done += len(batch)
         if len(batch) < BATCH:
             break

@@ -36,6 +36,7 @@ from frontdesk.tickets.errors import TicketErrorCode
 from frontdesk.tickets.events import FieldChange, Origin, record_changes, record_event
 from frontdesk.tickets.fields import FieldValueError, merge_values
 from frontdesk.tickets.models import Ticket, TicketTag
+from frontdesk.triggers.hooks import ticket_event, update_event
 
 UPDATABLE_FIELDS = frozenset(
     {
@@ -100,6 +101,7 @@ def update_ticket(
             record_auto_assignment(ticket, auto, now=now)
             if ticket.assignee_id not in (None, assignee_before):
                 notify_assigned(ticket, actor=actor, now=now)
+            update_event(ticket, applied, actor=actor, now=now, requested=list(changes))
     return ticket
 
 
@@ -122,7 +124,9 @@ def claim_ticket(
             changes.append(set_status(ticket, default_status(StatusCategory.OPEN), now))
         touch(ticket, now)
         save_ticket(ticket, now)
-        record_changes(ticket, [c for c in changes if c], actor=actor, origin=origin, now=now)
+        made = [c for c in changes if c]
+        record_changes(ticket, made, actor=actor, origin=origin, now=now)
+        ticket_event(ticket, "assigned", actor=actor, now=now, changes=made)
     return ticket
 
 
@@ -148,6 +152,9 @@ def reopen_ticket(
         save_ticket(ticket, now)
         record_event(ticket, EventAction.REOPENED, actor=actor, origin=origin, now=now)
         record_changes(ticket, [change] if change else [], actor=actor, origin=origin, now=now)
+        ticket_event(
+            ticket, "status_changed", actor=actor, now=now, changes=[change] if change else []
+        )
     return ticket
 
 

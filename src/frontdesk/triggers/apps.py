@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TriggersConfig(AppConfig):
+    name = "frontdesk.triggers"
+    label = "triggers"
