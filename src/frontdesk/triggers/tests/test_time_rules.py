@@ -65,7 +65,9 @@ def test_a_time_rule_acts_once_per_episode(desk: Desk, make_ticket: Any) -> None
     assert run_time_rules(now=T0 + timedelta(hours=121)) == 0  # the same pass again
     assert run_time_rules(now=T0 + timedelta(hours=300)) == 0  # later, the same episode
     assert _notes(ticket) == 1
-    record = dict(TicketEvent.objects.get(ticket=ticket, action=EventAction.TRIGGERED).new_value)
+    record = dict(
+        TicketEvent.objects.get(ticket=ticket, action=EventAction.TRIGGERED).new_value or {}
+    )
     assert record["kind"] == "time_rule"
     assert record["rule"] == "Nudge"
     assert record["event"] == "time"
