@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "frontdesk.sla",
     "frontdesk.approvals",
     "frontdesk.mail",
+    "frontdesk.outbox",
     "frontdesk.demo",
     # After our apps, so that our templates (accounts/templates) override allauth's.
     "allauth",
@@ -229,6 +230,24 @@ MAILERS: dict[str, Any] = {
     else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 }
 DEFAULT_FROM_EMAIL = os.environ.get("FRONTDESK_FROM_EMAIL", "support@frontdesk.localhost")
+
+# Outbound email (docs/email.md, "Outbound"). Mail without a mailbox of its own goes through
+# FRONTDESK_OUTBOUND_MAILBOX (the address of a configured mailbox), else the SMTP server
+# above, else Django's mailer (the console). FRONTDESK_SMTP_SECURITY: starttls, tls or none
+# (loopback only); FRONTDESK_SMTP_CA_CERT: a PEM file with a private CA to trust as well.
+FRONTDESK_SMTP_PORT = int(os.environ.get("FRONTDESK_SMTP_PORT", "587"))
+FRONTDESK_SMTP_USER = os.environ.get("FRONTDESK_SMTP_USER", "")
+FRONTDESK_SMTP_PASSWORD = os.environ.get("FRONTDESK_SMTP_PASSWORD", "")
+FRONTDESK_SMTP_SECURITY = os.environ.get(
+    "FRONTDESK_SMTP_SECURITY",
+    "starttls" if env_bool("FRONTDESK_SMTP_STARTTLS", default=True) else "none",
+)
+FRONTDESK_SMTP_CA_CERT = os.environ.get("FRONTDESK_SMTP_CA_CERT", "")
+FRONTDESK_OUTBOUND_MAILBOX = os.environ.get("FRONTDESK_OUTBOUND_MAILBOX", "")
+FRONTDESK_PUBLIC_URL = os.environ.get("FRONTDESK_PUBLIC_URL", f"http://{HOST}:{PORT}")
+FRONTDESK_ACK_LIMIT_PER_HOUR = int(os.environ.get("FRONTDESK_ACK_LIMIT_PER_HOUR", "3"))
+FRONTDESK_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("FRONTDESK_OUTBOX_MAX_ATTEMPTS", "8"))
+FRONTDESK_OUTBOX_RETRY_SECONDS = int(os.environ.get("FRONTDESK_OUTBOX_RETRY_SECONDS", "60"))
 
 # Ticket lifecycle knobs (docs/configuration.md).
 FRONTDESK_AUTO_CLOSE_DAYS = int(os.environ.get("FRONTDESK_AUTO_CLOSE_DAYS", "4"))

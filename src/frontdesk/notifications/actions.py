@@ -23,6 +23,12 @@ from frontdesk.notifications.models import (
     Notification,
     NotificationQuerySet,
 )
+from frontdesk.outbox.actions import (
+    NotificationMail,
+    queue_notification_emails,
+    split_by_preference,
+)
+from frontdesk.outbox.queries import preferences_for
 from frontdesk.tickets.access import visible_to
 from frontdesk.tickets.models import Ticket
 
@@ -45,8 +51,18 @@ def notify(
     users and customers are never told (the workspace is staff-only), and nobody hears
     about a ticket they cannot see. With `dedupe_key`, a recipient already told under that
     key is not told again, even by a concurrent caller (a unique constraint decides).
+    Each recipient's preference for `kind` decides whether they are told in the app, by
+    email (queued in the outbox), or both; only in-app notifications are returned.
     """
-    people = deliverable_recipients(recipients, ticket=ticket, actor=actor)
+    everyone = deliverable_recipients(recipients, ticket=ticket, actor=actor)
+    # Each person's preference for this kind: in the app, by email, both or neither.
+    people, by_email = split_by_preference(everyone, kind)
+    if by_email:
+        mails = [
+            NotificationMail(person, kind, short_text(text), ticket, actor, dedupe_key)
+            for person in by_email
+        ]
+        queue_notification_emails(mails, now=now)
     if dedupe_key:
         people = _not_yet_told(people, dedupe_key)
     if not people:
@@ -94,6 +110,8 @@ def notify_each(notices: Sequence[Notice], *, now: datetime) -> int:
         if notice.recipient.is_active and notice.recipient.is_staff:
             by_person[notice.recipient.pk].append(notice)
     rows = []
+    mails = []
+    chosen = preferences_for(list(by_person), {n.kind for n in notices})
     for person_notices in by_person.values():
         person = person_notices[0].recipient
         seen = set(
@@ -117,9 +135,17 @@ def notify_each(notices: Sequence[Notice], *, now: datetime) -> int:
                 created_at=now,
             )
             for n in person_notices
-            if n.ticket.pk in seen and not (n.dedupe_key and n.dedupe_key in told)
+            if n.ticket.pk in seen
+            and not (n.dedupe_key and n.dedupe_key in told)
+            and chosen[(person.pk, n.kind)].in_app
+        ]
+        mails += [
+            NotificationMail(person, n.kind, short_text(n.text), n.ticket, None, n.dedupe_key)
+            for n in person_notices
+            if n.ticket.pk in seen and chosen[(person.pk, n.kind)].email
         ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    queue_notification_emails(mails, now=now)
     if rows:
         transaction.on_commit(partial(_announce, {r.recipient_id for r in rows}), robust=True)
     return len(rows)

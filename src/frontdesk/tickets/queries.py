@@ -10,6 +10,8 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from frontdesk.accounts.models import User
 from frontdesk.core.errors import Invalid
+from frontdesk.outbox.choices import OutboundState
+from frontdesk.outbox.models import OutboundEmail
 from frontdesk.tickets.access import (
     access_ticket,
     visible_events,
@@ -97,11 +99,18 @@ def ticket_messages(user: User, ticket: Ticket) -> QuerySet[Message]:
     attachments = Attachment.objects.order_by("created_at")
     if not user.is_staff:
         attachments = attachments.filter(is_public=True)
-    return (
+    messages = (
         visible_messages(user, ticket)
         .select_related("author")
         .prefetch_related(Prefetch("attachments", queryset=attachments))
     )
+    if user.is_staff:
+        # Replies whose email bounced for good: the ticket page says so under the message.
+        failed = OutboundEmail.objects.filter(state=OutboundState.FAILED).order_by("pk")
+        messages = messages.prefetch_related(
+            Prefetch("outbound_emails", queryset=failed, to_attr="failed_deliveries")
+        )
+    return messages
 
 
 def event_list(user: User, ticket_number: int) -> QuerySet[TicketEvent]:

@@ -16,6 +16,7 @@ from frontdesk.accounts.models import User
 from frontdesk.core import clock
 from frontdesk.core.errors import Forbidden, Invalid
 from frontdesk.notifications.actions import notify_customer_replied
+from frontdesk.outbox.actions import queue_reply
 from frontdesk.tickets.access import access_ticket, require_can_note, require_can_reply
 from frontdesk.tickets.actions._common import (
     closed_reply_policy,
@@ -101,6 +102,7 @@ def post_reply(
             notify_customer_replied(ticket, actor=actor, now=now)
         else:
             mention_agents(ticket, actor=actor, origin=origin, body=body, now=now)
+            queue_reply(message, now=now)  # emailed to the requester (docs/email.md)
         ticket_event(
             ticket,
             "customer_replied" if actor.is_customer else "agent_replied",

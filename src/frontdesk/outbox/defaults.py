@@ -1,0 +1,76 @@
+"""Built-in wording of automatic mail and the default notification preferences (pure)."""
+
+from dataclasses import dataclass
+
+from frontdesk.notifications.choices import NotificationKind
+
+ACKNOWLEDGMENT = "acknowledgment"
+
+# Kinds that go out by email unless the user says otherwise; every kind shows in the app.
+EMAIL_BY_DEFAULT = frozenset(
+    {
+        NotificationKind.ASSIGNED,
+        NotificationKind.MENTION,
+        NotificationKind.SLA_BREACH,
+        NotificationKind.APPROVAL_REQUESTED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Preference:
+    kind: str
+    in_app: bool
+    email: bool
+
+
+def default_preference(kind: str) -> Preference:
+    return Preference(kind=kind, in_app=True, email=kind in EMAIL_BY_DEFAULT)
+
+
+@dataclass(frozen=True)
+class Wording:
+    subject: str
+    body: str
+
+
+_NOTIFICATION_BODY = (
+    "Hello {{recipient.name}},\n\n"
+    "{{notification.text}}\n\n"
+    "Ticket #{{ticket.number}}: {{ticket.subject}}\n"
+    "Requester: {{requester.name}}\n"
+    "Open it: {{ticket.url}}\n\n"
+    "You get this email because of your notification settings in Frontdesk."
+)
+
+DEFAULT_WORDING: dict[str, Wording] = {
+    ACKNOWLEDGMENT: Wording(
+        subject="Re: {{ticket.subject}} [#{{ticket.number}}]",
+        body=(
+            "Hello {{requester.name}},\n\n"
+            "thank you for your message. We have opened ticket #{{ticket.number}} "
+            "and will get back to you as soon as we can.\n\n"
+            "You can follow the ticket at {{ticket.portal_url}}\n\n"
+            "To add anything, simply reply to this email and keep [#{{ticket.number}}] "
+            "in the subject."
+        ),
+    ),
+    **{
+        kind.value: Wording(
+            subject=f"[#{{{{ticket.number}}}}] {label}: {{{{ticket.subject}}}}",
+            body=_NOTIFICATION_BODY,
+        )
+        for kind, label in (
+            (NotificationKind.ASSIGNED, "Assigned to you"),
+            (NotificationKind.MENTION, "You were mentioned"),
+            (NotificationKind.CUSTOMER_REPLIED, "Customer replied"),
+            (NotificationKind.SLA_WARNING, "SLA warning"),
+            (NotificationKind.SLA_BREACH, "SLA breached"),
+            (NotificationKind.ESCALATED, "Escalated"),
+            (NotificationKind.APPROVAL_REQUESTED, "Approval requested"),
+            (NotificationKind.SYSTEM, "Notice"),
+        )
+    },
+}
+
+TEMPLATE_KEYS = tuple(DEFAULT_WORDING)
