@@ -208,7 +208,8 @@ def write_big(path: Path) -> Path:
         "Message-ID: <big@example.com>\r\nMIME-Version: 1.0\r\n"
         'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n'
         "Logs attached.\r\n--b\r\nContent-Type: application/octet-stream\r\n"
-        "Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=logs.bin\r\n\r\n"
+        "Content-Transfer-Encoding: base64\r\n"
+        "Content-Disposition: attachment; filename=logs.bin\r\n\r\n"
     )
     chunk = os.urandom(57 * 1000)
     with path.open("wb") as out:
