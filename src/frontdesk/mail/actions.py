@@ -154,7 +154,7 @@ def process(
     acks: list[tuple[Ticket, InboundMessage]] = []
     try:
         with transaction.atomic():
-            rows = InboundMessage.objects.select_for_update().filter(pk=inbound_id)
+            rows = InboundMessage.objects.select_for_update(of=("self",)).filter(pk=inbound_id)
             row = rows.select_related("mailbox").first()
             if row is None:
                 raise NotFound("No such inbound message.")
