@@ -155,3 +155,13 @@ def _fresh_triggers() -> Any:
     forget_triggers()
     yield
     forget_triggers()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_webhooks() -> Any:
+    """Webhook subscriptions are cached per process too (`webhooks/subscriptions.py`)."""
+    from frontdesk.webhooks.subscriptions import forget_webhooks
+
+    forget_webhooks()
+    yield
+    forget_webhooks()

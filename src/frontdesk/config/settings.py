@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "frontdesk.approvals",
     "frontdesk.mail",
     "frontdesk.outbox",
+    "frontdesk.webhooks",
     "frontdesk.demo",
     # After our apps, so that our templates (accounts/templates) override allauth's.
     "allauth",
@@ -248,6 +249,20 @@ FRONTDESK_PUBLIC_URL = os.environ.get("FRONTDESK_PUBLIC_URL", f"http://{HOST}:{P
 FRONTDESK_ACK_LIMIT_PER_HOUR = int(os.environ.get("FRONTDESK_ACK_LIMIT_PER_HOUR", "3"))
 FRONTDESK_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("FRONTDESK_OUTBOX_MAX_ATTEMPTS", "8"))
 FRONTDESK_OUTBOX_RETRY_SECONDS = int(os.environ.get("FRONTDESK_OUTBOX_RETRY_SECONDS", "60"))
+
+# Outbound webhooks (docs/automation.md, "Webhooks"). Hosts (as written in webhook URLs,
+# comma-separated) that may be called although they are loopback, private or link-local.
+FRONTDESK_WEBHOOK_ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get("FRONTDESK_WEBHOOK_ALLOWED_HOSTS", "").split(",")
+    if host.strip()
+]
+FRONTDESK_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("FRONTDESK_WEBHOOK_MAX_ATTEMPTS", "6"))
+FRONTDESK_WEBHOOK_RETRY_SECONDS = int(os.environ.get("FRONTDESK_WEBHOOK_RETRY_SECONDS", "30"))
+FRONTDESK_WEBHOOK_TIMEOUT_SECONDS = float(
+    os.environ.get("FRONTDESK_WEBHOOK_TIMEOUT_SECONDS", "10")
+)
+FRONTDESK_WEBHOOK_DISABLE_AFTER = int(os.environ.get("FRONTDESK_WEBHOOK_DISABLE_AFTER", "15"))
 
 # Ticket lifecycle knobs (docs/configuration.md).
 FRONTDESK_AUTO_CLOSE_DAYS = int(os.environ.get("FRONTDESK_AUTO_CLOSE_DAYS", "4"))

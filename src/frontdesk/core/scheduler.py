@@ -76,7 +76,8 @@ def run_forever(poll_seconds: float = 5.0, stop: threading.Event | None = None) 
     import frontdesk.routing.tasks
     import frontdesk.sla.tasks
     import frontdesk.tickets.tasks
-    import frontdesk.triggers.tasks  # noqa: F401
+    import frontdesk.triggers.tasks
+    import frontdesk.webhooks.tasks  # noqa: F401
 
     log.info("scheduler started with jobs: %s", ", ".join(sorted(REGISTRY)))
     while not stop.is_set():

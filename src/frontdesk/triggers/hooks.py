@@ -2,10 +2,16 @@
 
 Kept free of imports of `tickets.actions` (which imports this module), so the trigger
 machinery, which uses the ticket actions' appliers, is loaded on first use.
+
+Other apps listen to the same events (`add_listener`; webhooks do): each listener is told
+after the triggers ran, inside the event's transaction, when its `wants(kind)` (which must
+be cheap: it runs on every ticket write) says so.
 """
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from frontdesk.accounts.models import User
 from frontdesk.automation.conditions import EventKind
@@ -29,10 +35,46 @@ def ticket_event(
     from frontdesk.triggers.facts import event_facts
     from frontdesk.triggers.rulebook import active_triggers
 
-    if not active_triggers().rules:
-        return
-    event = event_facts(kind, actor=actor, now=now, changes=list(changes))
-    run_triggers(ticket, event, now=now, body=body)
+    changes = list(changes)
+    if active_triggers().rules:
+        event = event_facts(kind, actor=actor, now=now, changes=changes)
+        run_triggers(ticket, event, now=now, body=body)
+    for listener in _LISTENERS:
+        if listener.wants(kind):
+            listener.on_event(ticket, kind, actor=actor, now=now, changes=changes, body=body)
+
+
+class OnEvent(Protocol):
+    def __call__(
+        self,
+        ticket: Ticket,
+        kind: str,
+        *,
+        actor: User | None,
+        now: datetime,
+        changes: Sequence[FieldChange],
+        body: str,
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class EventListener:
+    name: str
+    wants: Callable[[str], bool]  # cheap: is anyone interested in events of this kind?
+    on_event: OnEvent
+
+
+_LISTENERS: list[EventListener] = []
+
+
+def add_listener(listener: EventListener) -> None:
+    """Tell `listener` about every ticket event (one per name: adding again replaces it)."""
+    _LISTENERS[:] = [existing for existing in _LISTENERS if existing.name != listener.name]
+    _LISTENERS.append(listener)
+
+
+def _listening(kinds: Iterable[str]) -> bool:
+    return any(listener.wants(kind) for listener in _LISTENERS for kind in kinds)
 
 
 def update_event(
@@ -58,7 +100,7 @@ def sla_trigger_events(due: Mapping[int, str], *, now: datetime) -> None:
     (they are locked by the sweep's transaction)."""
     from frontdesk.triggers.rulebook import active_triggers
 
-    if not due or not active_triggers().rules:
+    if not due or not (active_triggers().rules or _listening(("sla_warning", "sla_breach"))):
         return
     tickets = Ticket.objects.filter(pk__in=list(due)).select_related(
         "requester", "organization", "status", "team", "category", "assignee"
