@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "frontdesk.approvals",
     "frontdesk.mail",
     "frontdesk.outbox",
+    "frontdesk.macros",
     "frontdesk.webhooks",
     "frontdesk.demo",
     # After our apps, so that our templates (accounts/templates) override allauth's.
