@@ -19,11 +19,13 @@ from frontdesk.api.auth import ActiveSessionAuth, TokenAuth
 from frontdesk.approvals.api import router as approvals_router
 from frontdesk.core.errors import DomainError
 from frontdesk.customers.api import router as customers_router
+from frontdesk.macros.api import router as macros_router
 from frontdesk.notifications.api import router as notifications_router
 from frontdesk.routing.api import router as routing_router
 from frontdesk.sla.api import router as sla_router
 from frontdesk.tickets.api import catalog_router
 from frontdesk.tickets.api import router as tickets_router
+from frontdesk.webhooks.api import router as webhooks_router
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,8 @@ api.add_router("", notifications_router)
 api.add_router("", routing_router)
 api.add_router("", sla_router)
 api.add_router("", approvals_router)
+api.add_router("", macros_router)
+api.add_router("", webhooks_router)
 
 
 def error(status: int, code: str, message: str, details: Any = None) -> HttpResponse:
