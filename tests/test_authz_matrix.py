@@ -34,6 +34,7 @@ from frontdesk.api.root import api
 from frontdesk.approvals import actions as approval_actions
 from frontdesk.approvals.models import ApprovalRequest, ApprovalRule
 from frontdesk.customers.models import Membership, Organization
+from frontdesk.macros.models import Macro
 from frontdesk.notifications.models import Notification
 from frontdesk.routing.models import RoutingRule, TeamAssignment
 from frontdesk.sla import actions as sla_actions
@@ -51,6 +52,7 @@ from frontdesk.tickets.models import (
     TicketFollower,
     TicketLink,
 )
+from frontdesk.webhooks.models import Webhook, WebhookDelivery
 
 # --- personas ---------------------------------------------------------------------------
 
@@ -128,8 +130,22 @@ TICKET_WORK_204 = {k: 204 if v == 200 else v for k, v in TICKET_WORK.items()}
 #                  anon bob  bea  gus  erin alic dave lena sam  carl ro   noad gone
 ROUTING_READ = row(401, 404, 404, 404, 404, 403, 403, 403, 200, 200, 403, 200, 401)
 # fmt: on
+# Macros: staff use those they see (the world's is shared with everyone); one shared with
+# everyone is changed by administrators (a role rule, no admin scope); customers get 404.
+# fmt: off
+#                   anon bob  bea  gus  erin alic dave lena sam  carl ro   noad gone
+MACRO_CREATE  = row(401, 404, 404, 404, 404, 201, 201, 201, 201, 201, 403, 201, 401)
+MACRO_CHANGE  = row(401, 404, 404, 404, 404, 403, 403, 403, 403, 200, 403, 200, 401)
+# Previewing reads the ticket (dave's billing cannot see it); applying works on it.
+MACRO_PREVIEW = row(401, 404, 404, 404, 404, 200, 404, 200, 200, 200, 403, 200, 401)
+MACRO_APPLY   = row(401, 404, 404, 404, 404, 200, 404, 403, 200, 200, 403, 200, 401)
+# fmt: on
+MACRO_DELETE = {k: 204 if v == 200 else v for k, v in MACRO_CHANGE.items()}
+# Webhooks: administrators read; they change them with the admin scope.
+WEBHOOK_TEST = {k: 202 if v == 201 else v for k, v in ADMIN_CREATES.items()}
 # POSTs that change nothing by design (a dry run).
 READ_ONLY_POSTS = frozenset({("POST", "/routing/rules/test")})
+READ_ONLY_POSTS |= {("POST", "/macros/{macro_id}/preview")}  # a preview
 
 # fmt: off
 #           anon bob  bea  gus  erin alic dave lena sam  carl ro   noad gone
@@ -228,6 +244,20 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/routing/rules/{rule_id}"): ROUTING_READ,
     ("PUT", "/routing/rules/{rule_id}"): ADMIN_WRITES,
     ("DELETE", "/routing/rules/{rule_id}"): ADMIN_DELETES,
+    ("GET", "/macros"): STAFF_READS,
+    ("POST", "/macros"): MACRO_CREATE,
+    ("GET", "/macros/{macro_id}"): STAFF_READS,
+    ("PUT", "/macros/{macro_id}"): MACRO_CHANGE,
+    ("DELETE", "/macros/{macro_id}"): MACRO_DELETE,
+    ("POST", "/macros/{macro_id}/preview"): MACRO_PREVIEW,
+    ("POST", "/macros/{macro_id}/apply"): MACRO_APPLY,
+    ("GET", "/webhooks"): RULE_READ,
+    ("POST", "/webhooks"): ADMIN_CREATES,
+    ("GET", "/webhooks/{webhook_id}"): RULE_READ,
+    ("PUT", "/webhooks/{webhook_id}"): ADMIN_WRITES,
+    ("DELETE", "/webhooks/{webhook_id}"): ADMIN_DELETES,
+    ("GET", "/webhooks/{webhook_id}/deliveries"): RULE_READ,
+    ("POST", "/webhooks/{webhook_id}/test"): WEBHOOK_TEST,
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
 }
@@ -304,7 +334,57 @@ def _solve(w: World) -> None:
     )
 
 
+def _macro(w: World) -> None:
+    from frontdesk.macros.actions import save_macro
+
+    save_macro(
+        actor=w.desk.carol,
+        name="Thanks",
+        body="Thanks, {{requester.first_name}}!",
+        actions=[{"type": "add_tags", "tags": ["thanked"]}],
+        visibility="everyone",
+    )
+
+
+def _webhook(w: World) -> None:
+    from frontdesk.webhooks.actions import save_webhook
+
+    save_webhook(actor=w.desk.carol, name="CRM", url=_HOOK_URL, event_types=["ticket.created"])
+
+
+_HOOK_URL = "https://93.184.215.14/hooks"  # a public address: no lookup, never called here
+_MACRO = Call(
+    prepare=_macro,
+    params=lambda w: {"macro_id": Macro.objects.get(name="Thanks").pk},
+    body=lambda w: {"name": "Thanks!", "body": "Thank you.", "visibility": "everyone"},
+)
+_MACRO_ON_TICKET = Call(
+    prepare=_macro,
+    params=lambda w: {"macro_id": Macro.objects.get(name="Thanks").pk},
+    body=lambda w: {"ticket": w.ticket.number},
+)
+_WEBHOOK = Call(
+    prepare=_webhook,
+    params=lambda w: {"webhook_id": Webhook.objects.get(name="CRM").pk},
+    body=lambda w: {"name": "CRM 2", "url": _HOOK_URL, "event_types": ["ticket.updated"]},
+)
+
+
 CALLS: dict[tuple[str, str], Call] = {
+    ("POST", "/macros"): Call(body=lambda w: {"name": "Hi", "body": "Hello!"}),
+    ("GET", "/macros/{macro_id}"): _MACRO,
+    ("PUT", "/macros/{macro_id}"): _MACRO,
+    ("DELETE", "/macros/{macro_id}"): _MACRO,
+    ("POST", "/macros/{macro_id}/preview"): _MACRO_ON_TICKET,
+    ("POST", "/macros/{macro_id}/apply"): _MACRO_ON_TICKET,
+    ("POST", "/webhooks"): Call(
+        body=lambda w: {"name": "CRM", "url": _HOOK_URL, "event_types": ["ticket.created"]}
+    ),
+    ("GET", "/webhooks/{webhook_id}"): _WEBHOOK,
+    ("PUT", "/webhooks/{webhook_id}"): _WEBHOOK,
+    ("DELETE", "/webhooks/{webhook_id}"): _WEBHOOK,
+    ("GET", "/webhooks/{webhook_id}/deliveries"): _WEBHOOK,
+    ("POST", "/webhooks/{webhook_id}/test"): _WEBHOOK,
     ("POST", "/routing/rules"): Call(
         body=lambda w: {"name": "Invoices", "condition": {}, "actions": _TO_BILLING}
     ),
@@ -503,6 +583,9 @@ def fingerprint() -> dict[str, Any]:
             ApprovalRule.objects.values_list("pk", "name", "approver_kind", "approver_id")
         ),
         "approvals": sorted(ApprovalRequest.objects.values_list("pk", "state")),
+        "macros": sorted(Macro.objects.values_list("pk", "name", "usage_count")),
+        "webhooks": sorted(Webhook.objects.values_list("pk", "name", "url", "event_types")),
+        "webhook_deliveries": WebhookDelivery.objects.count(),
         "tokens": sorted(
             (pk, revoked is None)
             for pk, revoked in ApiToken.objects.values_list("pk", "revoked_at")
@@ -621,6 +704,10 @@ def test_admin_only_routes_are_the_documented_ones():
         ("POST", "/routing/rules"),
         ("PUT", "/routing/rules/{rule_id}"),
         ("DELETE", "/routing/rules/{rule_id}"),
+        ("POST", "/webhooks"),
+        ("PUT", "/webhooks/{webhook_id}"),
+        ("DELETE", "/webhooks/{webhook_id}"),
+        ("POST", "/webhooks/{webhook_id}/test"),
     } == ADMIN_ROUTES
 
 

@@ -20,6 +20,7 @@ from frontdesk.accounts.actions import create_api_token, create_team, create_use
 from frontdesk.approvals import actions as approval_actions
 from frontdesk.core import clock
 from frontdesk.customers.actions import add_contact, create_organization
+from frontdesk.macros.actions import save_macro
 from frontdesk.notifications.actions import notify
 from frontdesk.notifications.choices import NotificationKind
 from frontdesk.routing.actions import save_routing_rule
@@ -29,6 +30,8 @@ from frontdesk.tickets.actions import catalog
 from frontdesk.tickets.choices import EventAction
 from frontdesk.tickets.events import Origin, record_event
 from frontdesk.tickets.models import Tag, Ticket
+from frontdesk.webhooks import actions as webhook_actions
+from frontdesk.webhooks.models import Webhook, WebhookAttempt
 
 ORIGIN = Origin()
 
@@ -250,6 +253,48 @@ def add_routing_rules(scene: Scene, n: int) -> None:
         )
 
 
+def add_macros(scene: Scene, n: int) -> None:
+    """Shared with alice's team, with everyone, and her own, each with changes."""
+    desk = scene.desk
+    for i in range(n):
+        kind = ("team", "everyone", "personal")[i % 3]
+        save_macro(
+            actor=desk.alice if kind == "personal" else desk.carol,
+            name=f"Macro {scene.made + i}",
+            body="Hi {{requester.first_name}}",
+            actions=[{"type": "add_tags", "tags": [f"m{i}"]}],
+            visibility=kind,
+            team_id=desk.support.pk if kind == "team" else None,
+        )
+
+
+def add_webhooks(scene: Scene, n: int) -> None:
+    for i in range(n):
+        webhook_actions.save_webhook(
+            actor=scene.desk.carol,
+            name=f"Hook {scene.made + i}",
+            url=f"https://93.184.215.14/h{i}",
+            event_types=["ticket.created"],
+        )
+
+
+def budget_webhook(scene: Scene) -> Webhook:
+    webhook = Webhook.objects.filter(name="Budget").first()
+    return webhook or webhook_actions.save_webhook(
+        actor=scene.desk.carol, name="Budget", url="https://93.184.215.14/b", event_types=[]
+    )
+
+
+def add_webhook_deliveries(scene: Scene, n: int) -> None:
+    """Test pings, each with an attempt in the log."""
+    webhook = budget_webhook(scene)
+    for _ in range(n):
+        delivery = webhook_actions.send_test(actor=scene.desk.carol, webhook_id=webhook.pk)
+        WebhookAttempt.objects.create(
+            delivery=delivery, number=1, status_code=500, created_at=clock.now()
+        )
+
+
 @dataclass(frozen=True)
 class ListEndpoint:
     path: str
@@ -283,6 +328,10 @@ LISTS = {
     "approvals": ListEndpoint("/approvals", add_approvals, "sam"),
     "approval-rules": ListEndpoint("/approvals/rules", add_approval_rules),
     "routing-rules": ListEndpoint("/routing/rules", add_routing_rules, "sam"),
+    "macros": ListEndpoint("/macros", add_macros, "alice"),
+    "macros-as-admin": ListEndpoint("/macros", add_macros),
+    "webhooks": ListEndpoint("/webhooks", add_webhooks),
+    "webhook-deliveries": ListEndpoint("/webhooks/{webhook}/deliveries", add_webhook_deliveries),
 }
 
 
@@ -307,7 +356,10 @@ def grow(scene: Scene, endpoint: ListEndpoint, to: int) -> None:
 @pytest.mark.parametrize("name", list(LISTS))
 def test_query_count_does_not_grow_with_rows(scene, name):
     endpoint = LISTS[name]
-    url = "/api/v1" + endpoint.path.format(number=scene.ticket.number, acme=scene.desk.acme.pk)
+    keys = {"number": scene.ticket.number, "acme": scene.desk.acme.pk}
+    if "{webhook}" in endpoint.path:
+        keys["webhook"] = budget_webhook(scene).pk
+    url = "/api/v1" + endpoint.path.format(**keys)
     client = token_client(getattr(scene.desk, endpoint.caller), ("read",))
     client.get("/api/v1/users/me")  # first use of a token records last_used_at
 
@@ -322,7 +374,10 @@ def test_query_count_does_not_grow_with_rows(scene, name):
 def test_every_list_endpoint_has_a_budget():
     from frontdesk.api.root import api
 
-    listed = {e.path.replace("{acme}", "{organization_id}") for e in LISTS.values()}
+    listed = {
+        e.path.replace("{acme}", "{organization_id}").replace("{webhook}", "{webhook_id}")
+        for e in LISTS.values()
+    }
     collections = {
         "/" + path.strip("/")
         for _, router in api._routers
