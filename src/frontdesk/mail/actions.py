@@ -10,11 +10,15 @@ quarantined with a reason and kept, never dropped and never an uncaught exceptio
 import hashlib
 import logging
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import policy
 from email.parser import BytesHeaderParser
 from io import BytesIO
+from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
@@ -28,8 +32,17 @@ from frontdesk.core.errors import DomainError, Invalid, NotFound
 from frontdesk.customers.models import Membership, Organization
 from frontdesk.mail import content, filters, threading
 from frontdesk.mail.models import InboundMessage, Mailbox, Signal, State
-from frontdesk.mail.parse import Addr, Limits, ParsedMail, Rejected, clean_header, parse
-from frontdesk.mail.store import read_raw, store_raw
+from frontdesk.mail.parse import (
+    Addr,
+    Limits,
+    ParsedMail,
+    Rejected,
+    clean_header,
+    first_msgid,
+    header_text,
+    parse,
+)
+from frontdesk.mail.store import Stored, open_raw, raw_path, store_raw
 from frontdesk.tickets.actions import add_note, create_ticket, post_reply
 from frontdesk.tickets.actions.channel import (
     IncomingFile,
@@ -67,6 +80,30 @@ def id_hash(message_id: str) -> str:
 # --- receive ------------------------------------------------------------------------------
 
 
+@contextmanager
+def ingest_run() -> Iterator[None]:
+    """A batch of messages (one `ingest-email` run, one IMAP poll): the mailbox addresses
+    and the organisations' email domains are read once for the whole batch, not once per
+    message. A change made during the batch is seen by the next one."""
+    token = _run_cache.set({})
+    try:
+        yield
+    finally:
+        _run_cache.reset(token)
+
+
+_run_cache: ContextVar[dict[str, Any] | None] = ContextVar("mail_ingest_run", default=None)
+
+
+def _cached(key: str, load: Callable[[], Any]) -> Any:
+    store = _run_cache.get()
+    if store is None:
+        return load()
+    if key not in store:
+        store[key] = load()
+    return store[key]
+
+
 def receive(
     *,
     raw: bytes | IO[bytes],
@@ -75,25 +112,39 @@ def receive(
     source_ref: str = "",
     now: datetime | None = None,
 ) -> tuple[InboundMessage, bool]:
-    """Store the bytes durably and record them; (row, created). The same bytes again,
-    by any path, return the existing row."""
+    """Store the bytes durably and record them, without processing; (row, created). The
+    same bytes again, by any path, return the existing row."""
     now = now or clock.now()
     stored = store_raw(BytesIO(raw) if isinstance(raw, bytes) else raw)
-    existing = InboundMessage.objects.filter(sha256=stored.sha256).first()
+    existing = _by_sha(stored.sha256)
     if existing is not None:
         return existing, False
-    head = _head(stored.path)
-    message_id = head.get("message_id") or f"<{stored.sha256}@{SYNTHETIC_DOMAIN}>"
+    row = _new_row(stored, source, mailbox, source_ref, now)
+    _fill_from_head(row, stored.path)
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        return InboundMessage.objects.get(sha256=stored.sha256), False
+    return row, True
+
+
+def _by_sha(sha256: str) -> InboundMessage | None:
+    return InboundMessage.objects.filter(sha256=sha256).order_by().first()
+
+
+def _new_row(
+    stored: Stored, source: str, mailbox: Mailbox | None, source_ref: str, now: datetime
+) -> InboundMessage:
+    message_id = f"<{stored.sha256}@{SYNTHETIC_DOMAIN}>"
     row = InboundMessage(
         mailbox=mailbox,
         source=source,
         source_ref=source_ref[:255],
         sha256=stored.sha256,
         size=stored.size,
-        message_id=message_id[:998],
+        message_id=message_id,
         message_id_hash=id_hash(message_id),
-        from_address=head.get("from", "")[:320],
-        subject=head.get("subject", "")[:500],
         received_at=now,
     )
     if stored.truncated:
@@ -102,24 +153,27 @@ def receive(
             f"{stored.size} bytes, over the limit of {settings.FRONTDESK_MAIL_MAX_BYTES}; "
             "the first bytes are kept"
         )
-    try:
-        with transaction.atomic():
-            row.save()
-    except IntegrityError:
-        return InboundMessage.objects.get(sha256=stored.sha256), False
-    return row, True
+    return row
 
 
-def _head(path: Any) -> dict[str, str]:
-    """Message-ID, From and Subject for the list pages, from the first 64 KiB."""
+def _fill_from_head(row: InboundMessage, path: Path) -> None:
+    """Message-ID, From and Subject for the list pages, from the first 64 KiB: for a
+    message that is not (or cannot be) parsed."""
+    head = _head(path)
+    if head.get("message_id"):
+        row.message_id = head["message_id"][:998]
+        row.message_id_hash = id_hash(row.message_id)
+    row.from_address = head.get("from", "")[:320]
+    row.subject = head.get("subject", "")[:500]
+
+
+def _head(path: Path) -> dict[str, str]:
     try:
         with path.open("rb") as source:
             data = source.read(1 << 16)
         headers = BytesHeaderParser(policy=policy.default).parsebytes(data)
-        from frontdesk.mail.parse import _first_msgid, header_text
-
         return {
-            "message_id": _first_msgid(header_text(headers, "message-id") or ""),
+            "message_id": first_msgid(header_text(headers, "message-id") or ""),
             "from": clean_header(header_text(headers, "from") or ""),
             "subject": clean_header(header_text(headers, "subject") or ""),
         }
@@ -135,11 +189,90 @@ def ingest(
     source_ref: str = "",
     acknowledge: bool = True,
 ) -> InboundMessage:
-    """Receive, then process (unless it was processed before)."""
-    row, _created = receive(raw=raw, source=source, mailbox=mailbox, source_ref=source_ref)
-    if row.state == State.RECEIVED:
-        row = process(row.pk, acknowledge=acknowledge)
-    return row
+    """Receive and process a message; see `accept`."""
+    stored = store_raw(BytesIO(raw) if isinstance(raw, bytes) else raw)
+    return accept(
+        stored, source=source, mailbox=mailbox, source_ref=source_ref, acknowledge=acknowledge
+    )[0]
+
+
+def accept(
+    stored: Stored,
+    *,
+    source: str,
+    mailbox: Mailbox | None = None,
+    source_ref: str = "",
+    acknowledge: bool = True,
+) -> tuple[InboundMessage, bool]:
+    """What every intake path calls once the bytes are durably stored (`store_raw`, or
+    a batch made durable by `sync_store`): record and process them in one transaction;
+    (row, created).
+
+    The row and what the message became commit together. That keeps RPO 0 because nothing
+    is acknowledged to the sender before the commit: a crash before it leaves the message
+    with its sender (unflagged on the IMAP server, no 2xx to the HTTP client, a failed exit
+    status to the MTA), which delivers it again, and the stored bytes are found again by
+    their sha256. Processing runs in a savepoint, so a failure inside it still commits the
+    row, quarantined with the reason. The same bytes again return the existing row.
+    """
+    now = clock.now()
+    acks: list[tuple[Ticket, InboundMessage]] = []
+    row: InboundMessage | None = None
+    try:
+        with transaction.atomic():
+            existing = _by_sha(stored.sha256)
+            if existing is None:
+                row = _new_row(stored, source, mailbox, source_ref, now)
+                if row.state == State.RECEIVED:
+                    _process_new(row, now, acks, acknowledge=acknowledge)
+                else:
+                    _fill_from_head(row, stored.path)
+                    row.save(force_insert=True)
+    except IntegrityError:
+        # The same bytes were recorded by a concurrent path: that row is the message.
+        existing = InboundMessage.objects.get(sha256=stored.sha256)
+    if existing is not None:
+        if existing.state == State.RECEIVED:
+            existing = process(existing.pk, acknowledge=acknowledge)
+        return existing, False
+    assert row is not None
+    for ticket, inbound in acks:
+        _acknowledge(ticket, inbound)
+    return row, True
+
+
+def _process_new(row: InboundMessage, now: datetime, acks: list[Any], *, acknowledge: bool) -> None:
+    """Process a new row and insert it; inside the caller's transaction."""
+    row.attempts = 1
+    row.processed_at = now
+    try:
+        with transaction.atomic():
+            _process(row, now, acks, acknowledge=acknowledge)
+            row.save(force_insert=True)
+        return
+    except IntegrityError:
+        if InboundMessage.objects.filter(sha256=row.sha256).exists():
+            raise  # the same bytes, recorded concurrently (see accept)
+        # The same Message-ID was applied by a concurrent worker: one message, not two.
+        _unapply(row)
+        _set(row, State.IGNORED, "duplicate", "the same Message-ID arrived twice")
+    except Exception as exc:
+        log.exception("inbound message %s could not be processed", row.sha256[:12])
+        _unapply(row)
+        _set(row, State.QUARANTINED, "internal_error", type(exc).__name__)
+    acks.clear()
+    row.save(force_insert=True)
+
+
+def _unapply(row: InboundMessage) -> None:
+    """Forget what a rolled-back attempt pointed the row at."""
+    row.ticket = None
+    row.ticket_message = None
+    row.signal = Signal.NONE
+    row.needs_review = False
+    row.applied_key = None
+    if not row.subject and not row.from_address:
+        _fill_from_head(row, raw_path(row.sha256))
 
 
 # --- process ------------------------------------------------------------------------------
@@ -148,8 +281,9 @@ def ingest(
 def process(
     inbound_id: int, *, acknowledge: bool = True, now: datetime | None = None
 ) -> InboundMessage:
-    """Parse, filter, thread and apply one received message, once. Every outcome is
-    recorded on the row; nothing escapes as an exception."""
+    """Parse, filter, thread and apply one recorded message (a retry, or one recorded
+    without processing), once. Every outcome is recorded on the row; nothing escapes as an
+    exception."""
     now = now or clock.now()
     acks: list[tuple[Ticket, InboundMessage]] = []
     try:
@@ -161,7 +295,7 @@ def process(
             if row.state != State.RECEIVED:
                 return row
             row.attempts += 1
-            _process(row, now, acks)
+            _process(row, now, acks, acknowledge=acknowledge)
             row.processed_at = now
             row.save()
     except IntegrityError:
@@ -171,9 +305,8 @@ def process(
         log.exception("inbound message %s could not be processed", inbound_id)
         _finish(inbound_id, State.QUARANTINED, "internal_error", type(exc).__name__, now)
     row = InboundMessage.objects.get(pk=inbound_id)
-    if acknowledge:
-        for ticket, inbound in acks:
-            _acknowledge(ticket, inbound)
+    for ticket, inbound in acks:
+        _acknowledge(ticket, inbound)
     return row
 
 
@@ -189,23 +322,22 @@ def _set(row: InboundMessage, state: str, reason: str, detail: str = "") -> None
         row.applied_key = None
 
 
-def _process(row: InboundMessage, now: datetime, acks: list[Any]) -> None:
-    try:
-        raw = read_raw(row.sha256)
-    except OSError as exc:
-        return _set(row, State.QUARANTINED, "raw_missing", type(exc).__name__)
+def _process(row: InboundMessage, now: datetime, acks: list[Any], *, acknowledge: bool) -> None:
     if row.size > settings.FRONTDESK_MAIL_MAX_BYTES:
         return _set(row, State.QUARANTINED, "too_large", f"{row.size} bytes")
     try:
-        mail = parse(raw, limits())
+        with open_raw(row.sha256) as raw:
+            mail = parse(raw, limits())
+    except OSError as exc:
+        return _set(row, State.QUARANTINED, "raw_missing", type(exc).__name__)
     except Rejected as exc:
+        if not row.subject and not row.from_address:
+            _fill_from_head(row, raw_path(row.sha256))
         return _set(row, State.QUARANTINED, exc.reason, exc.detail)
-    del raw
     if mail.message_id and mail.message_id != row.message_id:
         row.message_id, row.message_id_hash = mail.message_id[:998], id_hash(mail.message_id)
     row.subject = mail.subject[:500]
-    if mail.sender:
-        row.from_address = mail.sender.email
+    row.from_address = mail.sender.email if mail.sender else row.from_address
     verdict = filters.classify(mail, own_addresses())
     row.classification = verdict.kind
     if verdict.kind == "loop":
@@ -215,17 +347,20 @@ def _process(row: InboundMessage, now: datetime, acks: list[Any]) -> None:
     duplicate = _duplicate_of(row)
     if duplicate:
         return _set(row, State.IGNORED, "duplicate", duplicate)
-    # Claim the Message-ID: a concurrent worker applying the same one fails here (unique).
-    InboundMessage.objects.filter(pk=row.pk).update(applied_key=row.message_id_hash)
+    # Claim the Message-ID: the row's save fails (unique) for a concurrent worker applying
+    # the same one, which rolls its work back.
     row.applied_key = row.message_id_hash
     found = threading.candidates(mail)
-    sender = User.objects.filter(email=mail.sender.email).first()
+    sender = User.objects.filter(email=mail.sender.email).order_by().first()
+    numbers = [*found.token_numbers, *found.subject_numbers]
     matched = threading.match(
         found,
         numbers_by_message_id=_known_message_ids(found.message_ids),
-        existing_numbers=Ticket.objects.filter(
-            number__in=[*found.token_numbers, *found.subject_numbers]
-        ).values_list("number", flat=True),
+        existing_numbers=(
+            Ticket.objects.filter(number__in=numbers).order_by().values_list("number", flat=True)
+            if numbers
+            else ()
+        ),
         is_participant=lambda number: sender is not None and _participates(sender, number),
     )
     if matched is not None:
@@ -236,20 +371,18 @@ def _process(row: InboundMessage, now: datetime, acks: list[Any]) -> None:
         return _set(row, State.IGNORED, verdict.kind, verdict.reason + "; no ticket to note it on")
     if sender is not None and not sender.is_active:
         return _set(row, State.QUARANTINED, "sender_deactivated", "the sender is deactivated")
-    sender = sender or contact_for(mail.sender)
-    return _new_ticket(row, mail, verdict, sender, now, acks)
+    sender = sender or contact_for(mail.sender, known_new=True)
+    return _new_ticket(row, mail, verdict, sender, now, acks, acknowledge=acknowledge)
 
 
 def _duplicate_of(row: InboundMessage) -> str:
-    earlier = (
-        InboundMessage.objects.filter(applied_key=row.message_id_hash)
-        .exclude(pk=row.pk)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if earlier is not None:
-        return f"the same Message-ID was processed as inbound message {earlier}"
-    if Message.objects.filter(email_message_id=row.message_id).exists():
+    earlier = InboundMessage.objects.filter(applied_key=row.message_id_hash).order_by()
+    if row.pk is not None:
+        earlier = earlier.exclude(pk=row.pk)
+    earlier_pk = earlier.values_list("pk", flat=True).first()
+    if earlier_pk is not None:
+        return f"the same Message-ID was processed as inbound message {earlier_pk}"
+    if Message.objects.filter(email_message_id=row.message_id).order_by().exists():
         return "a conversation message already has this Message-ID"
     return ""
 
@@ -259,14 +392,20 @@ def _known_message_ids(ids: list[str]) -> dict[str, int]:
     if not ids:
         return {}
     found: dict[str, int] = {}
-    received = InboundMessage.objects.filter(
-        message_id_hash__in=[id_hash(i) for i in ids], ticket__isnull=False
-    ).values_list("message_id", "ticket__number")
+    received = (
+        InboundMessage.objects.filter(
+            message_id_hash__in=[id_hash(i) for i in ids], ticket__isnull=False
+        )
+        .order_by()
+        .values_list("message_id", "ticket__number")
+    )
     found.update(dict(received))
     missing = [i for i in ids if i not in found]
     if missing:
-        sent = Message.objects.filter(email_message_id__in=missing).values_list(
-            "email_message_id", "ticket__number"
+        sent = (
+            Message.objects.filter(email_message_id__in=missing)
+            .order_by()
+            .values_list("email_message_id", "ticket__number")
         )
         found.update(dict(sent))
     missing = [i for i in ids if i not in found]
@@ -282,7 +421,7 @@ def _outbox_ids(ids: list[str]) -> dict[str, int]:
         return {}
     if not any(f.name == "message_id" for f in OutboundEmail._meta.get_fields()):
         return {}  # pragma: no cover
-    rows = OutboundEmail.objects.filter(message_id__in=ids, ticket__isnull=False)
+    rows = OutboundEmail.objects.filter(message_id__in=ids, ticket__isnull=False).order_by()
     return dict(rows.values_list("message_id", "ticket__number"))
 
 
@@ -310,9 +449,14 @@ def _follow_merges(ticket: Ticket) -> Ticket:
 
 
 def own_addresses() -> set[str]:
-    own = {a.lower() for a in Mailbox.objects.values_list("address", flat=True)}
+    """Our mailbox addresses and the default From address (once per `ingest_run`)."""
+    return set(_cached("own_addresses", _load_own_addresses))
+
+
+def _load_own_addresses() -> frozenset[str]:
+    own = {a.lower() for a in Mailbox.objects.order_by().values_list("address", flat=True)}
     own.add(settings.DEFAULT_FROM_EMAIL.rpartition("<")[2].strip(">").lower())
-    return own
+    return frozenset(own)
 
 
 # --- applying -----------------------------------------------------------------------------
@@ -444,6 +588,8 @@ def _new_ticket(
     sender: User,
     now: datetime,
     acks: list[Any],
+    *,
+    acknowledge: bool,
 ) -> None:
     body = _body(mail)
     mailbox = row.mailbox
@@ -461,7 +607,7 @@ def _new_ticket(
         )
     except DomainError as exc:
         return _set(row, State.QUARANTINED, "rejected", f"{exc.code}: {exc.message}")
-    message = ticket.messages.get()
+    message = Message.objects.filter(ticket=ticket).order_by().get()
     row.ticket = ticket
     row.signal = Signal.NONE
     _mark_applied(row, message, State.PROCESSED, "")
@@ -476,9 +622,11 @@ def _new_ticket(
         add_followers(
             ticket=ticket, users=[p for p in people if p.is_active], origin=EMAIL, now=now
         )
-    if verdict.acknowledge and not sender.is_staff and not _sender_flooding(sender, now):
+    if not (acknowledge and verdict.acknowledge) or sender.is_staff:
+        return None
+    if not _sender_flooding(sender, now):
         acks.append((ticket, row))
-    elif verdict.acknowledge:
+    else:
         row.detail = (row.detail + " Not acknowledged (many new tickets from this sender).").strip()
     return None
 
@@ -508,12 +656,14 @@ def _acknowledge(ticket: Ticket, inbound: InboundMessage) -> None:
 # --- contacts -----------------------------------------------------------------------------
 
 
-def contact_for(address: Addr) -> User:
+def contact_for(address: Addr, *, known_new: bool = False) -> User:
     """The user with this address, or a new contact (in the organisation whose email
-    domains include the address's domain). No password: no portal sign-in."""
-    user = User.objects.filter(email=address.email).first()
-    if user is not None:
-        return user
+    domains include the address's domain). No password: no portal sign-in. `known_new`:
+    the caller just looked the address up and found nobody."""
+    if not known_new:
+        user = User.objects.filter(email=address.email).order_by().first()
+        if user is not None:
+            return user
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -522,13 +672,22 @@ def contact_for(address: Addr) -> User:
     except IntegrityError:
         return User.objects.get(email=address.email)
     domain = address.email.rpartition("@")[2]
-    for organization in Organization.objects.exclude(email_domains=[]).only("pk", "email_domains"):
-        if domain in (organization.email_domains or []):
-            Membership.objects.get_or_create(
-                organization=organization, user=user, defaults={"is_primary": True}
-            )
-            break
+    organization_id = _cached("domains", _load_domains).get(domain)
+    if organization_id is not None:
+        Membership.objects.get_or_create(
+            organization_id=organization_id, user=user, defaults={"is_primary": True}
+        )
     return user
+
+
+def _load_domains() -> dict[str, int]:
+    """Email domain -> the first organisation (by id) that lists it."""
+    domains: dict[str, int] = {}
+    rows = Organization.objects.exclude(email_domains=[]).order_by("pk")
+    for pk, listed in rows.values_list("pk", "email_domains"):
+        for domain in listed or []:
+            domains.setdefault(str(domain).lower(), pk)
+    return domains
 
 
 # --- retry and settings -------------------------------------------------------------------

@@ -21,7 +21,7 @@ from imapclient import IMAPClient  # type: ignore[import-untyped]
 from imapclient.exceptions import IMAPClientError, LoginError  # type: ignore[import-untyped]
 
 from frontdesk.core import clock
-from frontdesk.mail.actions import ingest, receive
+from frontdesk.mail.actions import ingest, ingest_run, receive
 from frontdesk.mail.models import AfterFetch, Mailbox, Security, Source, State
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,8 @@ def poll_mailbox(mailbox_id: int, *, now: datetime | None = None) -> PollResult:
     try:
         with connect(mailbox) as client:
             client.login(mailbox.imap_username, mailbox.imap_password)
-            _fetch_new(client, mailbox, result)
+            with ingest_run():
+                _fetch_new(client, mailbox, result)
             client.logout()
     except Exception as exc:
         result.error = describe(exc)

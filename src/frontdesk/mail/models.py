@@ -155,6 +155,8 @@ class InboundMessage(models.Model):
         ordering: ClassVar = ["-received_at", "-id"]
         indexes: ClassVar = [
             models.Index(fields=["state", "-received_at"], name="inbound_by_state"),
+            # New tickets per sender and hour (the acknowledgment's flood check).
+            models.Index(fields=["from_address", "received_at"], name="inbound_by_sender"),
         ]
 
     def __str__(self) -> str:

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
+from email.feedparser import BytesFeedParser
 from email.message import EmailMessage, Message
-from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -87,13 +88,18 @@ class ParsedMail:
         return [a.email for a in (*self.to, *self.cc)] + self.extra_recipients
 
 
-_MSGID = re.compile(r"<([^<>\s]{1,900})>")
+# At most 600 characters: the id is indexed (tickets.Message), and 600 characters of UTF-8
+# stay within PostgreSQL's limit for one B-tree entry.
+_MSGID = re.compile(r"<([^<>\s]{1,600})>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _MAX_REFERENCES = 100
 FALLBACK_CHARSETS = ("utf-8", "cp1252", "latin-1")
+CHUNK = 1 << 16
 
 
-def parse(raw: bytes, limits: Limits | None = None) -> ParsedMail:
+def parse(raw: bytes | IO[bytes], limits: Limits | None = None) -> ParsedMail:
+    """`raw` is the message's bytes or a binary file to stream them from (a large message
+    is then never held as one bytes object and one decoded copy besides the parse)."""
     limits = limits or Limits()
     try:
         return _parse(raw, limits)
@@ -105,10 +111,23 @@ def parse(raw: bytes, limits: Limits | None = None) -> ParsedMail:
         raise Rejected("parse_error", f"{type(exc).__name__}: {str(exc)[:300]}") from exc
 
 
-def _parse(raw: bytes, limits: Limits) -> ParsedMail:
-    if not raw.strip():
+def _feed(raw: bytes | IO[bytes]) -> Message:
+    parser = BytesFeedParser(policy=policy.default)
+    seen = False
+    if isinstance(raw, bytes):
+        seen = bool(raw.strip())
+        parser.feed(raw)
+    else:
+        for chunk in iter(lambda: raw.read(CHUNK), b""):
+            seen = seen or bool(chunk.strip())
+            parser.feed(chunk)
+    if not seen:
         raise Rejected("empty", "the message has no bytes")
-    msg = BytesParser(policy=policy.default).parsebytes(raw)
+    return parser.close()
+
+
+def _parse(raw: bytes | IO[bytes], limits: Limits) -> ParsedMail:
+    msg = _feed(raw)
     _check_headers(msg, limits)
     defects = [type(d).__name__ for d in msg.defects]
     headers = {}
@@ -143,7 +162,7 @@ def _parse(raw: bytes, limits: Limits) -> ParsedMail:
         for a in _addresses(msg, n)
     ]
     mail = ParsedMail(
-        message_id=_first_msgid(header_text(msg, "message-id") or ""),
+        message_id=first_msgid(header_text(msg, "message-id") or ""),
         in_reply_to=_msgids(header_text(msg, "in-reply-to") or "")[:_MAX_REFERENCES],
         references=_msgids(header_text(msg, "references") or "")[-_MAX_REFERENCES:],
         subject=clean_header(header_text(msg, "subject") or ""),
@@ -268,11 +287,11 @@ def _valid_email(address: str) -> bool:
 def _msgids(value: str) -> list[str]:
     ids = [f"<{m}>" for m in _MSGID.findall(value)]
     if not ids:  # some clients omit the angle brackets
-        ids = [f"<{t.strip('<>')}>" for t in value.split() if "@" in t and len(t) < 900]
+        ids = [f"<{t.strip('<>')}>" for t in value.split() if "@" in t and len(t) <= 600]
     return ids
 
 
-def _first_msgid(value: str) -> str:
+def first_msgid(value: str) -> str:
     ids = _msgids(value)
     return ids[0] if ids else ""
 

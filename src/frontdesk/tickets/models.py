@@ -269,6 +269,12 @@ class Message(models.Model):
         ]
         indexes: ClassVar = [
             models.Index(fields=["ticket", "created_at", "id"], name="message_thread"),
+            # Email threading and dedupe look messages up by Message-ID (mail.actions).
+            models.Index(
+                fields=["email_message_id"],
+                name="message_by_email_id",
+                condition=~Q(email_message_id=""),
+            ),
         ]
 
     def __str__(self) -> str:

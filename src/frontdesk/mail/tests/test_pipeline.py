@@ -145,3 +145,28 @@ def test_unprocessable_mail_is_quarantined(
     assert row.state == State.QUARANTINED
     assert row.reason == reason
     assert InboundMessage.objects.count() == 1
+
+
+def test_a_failure_while_processing_keeps_the_message_quarantined_and_nothing_half_done(
+    desk: Any, mailbox: Any, make_mail: Any, monkeypatch: Any
+) -> None:
+    from frontdesk.mail import actions
+
+    def broken(**kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(actions, "create_ticket", broken)
+    row = ingest(raw=make_mail(subject="Kept"), source=Source.CLI, mailbox=mailbox)
+    assert (row.state, row.reason, row.detail) == (
+        State.QUARANTINED,
+        "internal_error",
+        "RuntimeError",
+    )
+    assert row.ticket is None
+    assert row.applied_key is None
+    assert (row.subject, row.from_address) == ("Kept", "bob@example.com")
+    assert not Ticket.objects.exists()
+    monkeypatch.undo()
+    retried = actions.retry_inbound(actor=desk.carol, inbound_id=row.pk)
+    assert retried.state == State.PROCESSED
+    assert retried.attempts == 2
