@@ -52,6 +52,7 @@ from frontdesk.tickets.models import (
     TicketFollower,
     TicketLink,
 )
+from frontdesk.triggers.models import TimeRule, Trigger, TriggerRun
 from frontdesk.webhooks.models import Webhook, WebhookDelivery
 
 # --- personas ---------------------------------------------------------------------------
@@ -143,8 +144,18 @@ MACRO_APPLY   = row(401, 404, 404, 404, 404, 200, 404, 403, 200, 200, 403, 200, 
 MACRO_DELETE = {k: 204 if v == 200 else v for k, v in MACRO_CHANGE.items()}
 # Webhooks: administrators read; they change them with the admin scope.
 WEBHOOK_TEST = {k: 202 if v == 201 else v for k, v in ADMIN_CREATES.items()}
+# Triggers and time rules: supervisors and administrators read them, their runs and the dry
+# run; administrators with the admin scope write. Customers are told nothing is here, when
+# writing too.
+# fmt: off
+#                        anon bob  bea  gus  erin alic dave lena sam  carl ro   noad gone
+AUTOMATION_CREATES = row(401, 404, 404, 404, 404, 403, 403, 403, 403, 201, 403, 403, 401)
+# fmt: on
+AUTOMATION_READ = ROUTING_READ
+AUTOMATION_WRITES = {k: 200 if v == 201 else v for k, v in AUTOMATION_CREATES.items()}
+AUTOMATION_DELETES = {k: 204 if v == 201 else v for k, v in AUTOMATION_CREATES.items()}
 # POSTs that change nothing by design (a dry run).
-READ_ONLY_POSTS = frozenset({("POST", "/routing/rules/test")})
+READ_ONLY_POSTS = frozenset({("POST", "/routing/rules/test"), ("POST", "/triggers/test")})
 READ_ONLY_POSTS |= {("POST", "/macros/{macro_id}/preview")}  # a preview
 
 # fmt: off
@@ -244,6 +255,18 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/routing/rules/{rule_id}"): ROUTING_READ,
     ("PUT", "/routing/rules/{rule_id}"): ADMIN_WRITES,
     ("DELETE", "/routing/rules/{rule_id}"): ADMIN_DELETES,
+    ("GET", "/triggers"): AUTOMATION_READ,
+    ("POST", "/triggers"): AUTOMATION_CREATES,
+    ("GET", "/triggers/runs"): AUTOMATION_READ,
+    ("POST", "/triggers/test"): AUTOMATION_READ,
+    ("GET", "/triggers/{trigger_id}"): AUTOMATION_READ,
+    ("PUT", "/triggers/{trigger_id}"): AUTOMATION_WRITES,
+    ("DELETE", "/triggers/{trigger_id}"): AUTOMATION_DELETES,
+    ("GET", "/time-rules"): AUTOMATION_READ,
+    ("POST", "/time-rules"): AUTOMATION_CREATES,
+    ("GET", "/time-rules/{time_rule_id}"): AUTOMATION_READ,
+    ("PUT", "/time-rules/{time_rule_id}"): AUTOMATION_WRITES,
+    ("DELETE", "/time-rules/{time_rule_id}"): AUTOMATION_DELETES,
     ("GET", "/macros"): STAFF_READS,
     ("POST", "/macros"): MACRO_CREATE,
     ("GET", "/macros/{macro_id}"): STAFF_READS,
@@ -324,6 +347,34 @@ _ROUTING_RULE = Call(
 )
 
 
+def _trigger(w: World) -> None:
+    from frontdesk.triggers.actions import save_trigger
+
+    save_trigger(actor=w.desk.carol, name="Escalate", condition=_ON_REPLY, actions=_URGENT)
+
+
+def _time_rule(w: World) -> None:
+    from frontdesk.triggers.actions import save_time_rule
+
+    save_time_rule(actor=w.desk.carol, name="Nudge", condition=_PENDING_DAYS, actions=_NOTE)
+
+
+_ON_REPLY = {"field": "event.kind", "op": "equals", "value": "customer_replied"}
+_URGENT = [{"type": "set_field", "field": "priority", "value": "urgent"}]
+_PENDING_DAYS = {"field": "hours_since.status_changed", "op": "gte", "value": 120}
+_NOTE = [{"type": "add_note", "text": "Still waiting."}]
+_TRIGGER = Call(
+    prepare=_trigger,
+    params=lambda w: {"trigger_id": Trigger.objects.get(name="Escalate").pk},
+    body=lambda w: {"name": "Escalate VIPs", "condition": _ON_REPLY, "actions": _URGENT},
+)
+_TIME_RULE = Call(
+    prepare=_time_rule,
+    params=lambda w: {"time_rule_id": TimeRule.objects.get(name="Nudge").pk},
+    body=lambda w: {"name": "Nudge more", "condition": _PENDING_DAYS, "actions": _NOTE},
+)
+
+
 def _solve(w: World) -> None:
     actions.update_ticket(
         actor=w.desk.carol,
@@ -392,6 +443,23 @@ CALLS: dict[tuple[str, str], Call] = {
     ("GET", "/routing/rules/{rule_id}"): _ROUTING_RULE,
     ("PUT", "/routing/rules/{rule_id}"): _ROUTING_RULE,
     ("DELETE", "/routing/rules/{rule_id}"): _ROUTING_RULE,
+    ("POST", "/triggers"): Call(
+        body=lambda w: {"name": "Escalate", "condition": _ON_REPLY, "actions": _URGENT}
+    ),
+    ("POST", "/triggers/test"): Call(
+        prepare=_trigger,
+        body=lambda w: {"number": w.ticket.number, "event": "customer_replied"},
+    ),
+    ("GET", "/triggers/runs"): Call(prepare=_trigger),
+    ("GET", "/triggers/{trigger_id}"): _TRIGGER,
+    ("PUT", "/triggers/{trigger_id}"): _TRIGGER,
+    ("DELETE", "/triggers/{trigger_id}"): _TRIGGER,
+    ("POST", "/time-rules"): Call(
+        body=lambda w: {"name": "Nudge", "condition": _PENDING_DAYS, "actions": _NOTE}
+    ),
+    ("GET", "/time-rules/{time_rule_id}"): _TIME_RULE,
+    ("PUT", "/time-rules/{time_rule_id}"): _TIME_RULE,
+    ("DELETE", "/time-rules/{time_rule_id}"): _TIME_RULE,
     ("POST", "/tickets"): Call(body=lambda w: {"subject": "Help", "body": "Please."}),
     ("PATCH", "/tickets/{number}"): Call(
         body=lambda w: {"version": w.ticket.version, "priority": "high"}
@@ -579,6 +647,9 @@ def fingerprint() -> dict[str, Any]:
         "sla_policies": sorted(SlaPolicy.objects.values_list("pk", "name")),
         "sla_targets": SlaTarget.objects.count(),
         "routing_rules": sorted(RoutingRule.objects.values_list("pk", "name", "position")),
+        "triggers": sorted(Trigger.objects.values_list("pk", "name", "position", "is_active")),
+        "time_rules": sorted(TimeRule.objects.values_list("pk", "name", "position", "is_active")),
+        "trigger_runs": TriggerRun.objects.count(),
         "approval_rules": sorted(
             ApprovalRule.objects.values_list("pk", "name", "approver_kind", "approver_id")
         ),
@@ -704,6 +775,12 @@ def test_admin_only_routes_are_the_documented_ones():
         ("POST", "/routing/rules"),
         ("PUT", "/routing/rules/{rule_id}"),
         ("DELETE", "/routing/rules/{rule_id}"),
+        ("POST", "/triggers"),
+        ("PUT", "/triggers/{trigger_id}"),
+        ("DELETE", "/triggers/{trigger_id}"),
+        ("POST", "/time-rules"),
+        ("PUT", "/time-rules/{time_rule_id}"),
+        ("DELETE", "/time-rules/{time_rule_id}"),
         ("POST", "/webhooks"),
         ("PUT", "/webhooks/{webhook_id}"),
         ("DELETE", "/webhooks/{webhook_id}"),

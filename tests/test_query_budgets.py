@@ -30,6 +30,8 @@ from frontdesk.tickets.actions import catalog
 from frontdesk.tickets.choices import EventAction
 from frontdesk.tickets.events import Origin, record_event
 from frontdesk.tickets.models import Tag, Ticket
+from frontdesk.triggers import actions as trigger_actions
+from frontdesk.triggers.rulebook import forget_triggers
 from frontdesk.webhooks import actions as webhook_actions
 from frontdesk.webhooks.models import Webhook, WebhookAttempt
 
@@ -295,6 +297,46 @@ def add_webhook_deliveries(scene: Scene, n: int) -> None:
         )
 
 
+def add_triggers(scene: Scene, n: int) -> None:
+    for i in range(n):
+        trigger_actions.save_trigger(
+            actor=scene.desk.carol,
+            name=f"Trigger {scene.made + i}",
+            condition={"field": "event.kind", "op": "equals", "value": "customer_replied"},
+            actions=[{"type": "add_tags", "tags": [f"t{i}"]}],
+        )
+
+
+def add_time_rules(scene: Scene, n: int) -> None:
+    for i in range(n):
+        trigger_actions.save_time_rule(
+            actor=scene.desk.carol,
+            name=f"Time rule {scene.made + i}",
+            condition={"field": "hours_since.created", "op": "gte", "value": i + 1},
+            actions=[{"type": "add_note", "text": f"Note {i}"}],
+        )
+
+
+def add_trigger_runs(scene: Scene, n: int) -> None:
+    """Firings on tickets of the caller's team, with changes and effects recorded."""
+    desk = scene.desk
+    if not scene.made:
+        trigger_actions.save_trigger(
+            actor=desk.carol,
+            name="Tag replies",
+            condition={"field": "event.kind", "op": "equals", "value": "customer_replied"},
+            actions=[
+                {"type": "add_tags", "tags": ["replied"]},
+                {"type": "add_note", "text": "The customer replied."},
+            ],
+        )
+        forget_triggers()  # the test's transaction never commits, which would drop it
+    for i in range(n):
+        actions.post_reply(
+            actor=desk.bob, origin=ORIGIN, number=scene.ticket.number, body=f"Reply {i}"
+        )
+
+
 @dataclass(frozen=True)
 class ListEndpoint:
     path: str
@@ -328,6 +370,10 @@ LISTS = {
     "approvals": ListEndpoint("/approvals", add_approvals, "sam"),
     "approval-rules": ListEndpoint("/approvals/rules", add_approval_rules),
     "routing-rules": ListEndpoint("/routing/rules", add_routing_rules, "sam"),
+    "triggers": ListEndpoint("/triggers", add_triggers, "sam"),
+    "time-rules": ListEndpoint("/time-rules", add_time_rules, "sam"),
+    "trigger-runs": ListEndpoint("/triggers/runs", add_trigger_runs, "sam"),
+    "trigger-runs-as-admin": ListEndpoint("/triggers/runs", add_trigger_runs),
     "macros": ListEndpoint("/macros", add_macros, "alice"),
     "macros-as-admin": ListEndpoint("/macros", add_macros),
     "webhooks": ListEndpoint("/webhooks", add_webhooks),

@@ -25,6 +25,7 @@ from frontdesk.routing.api import router as routing_router
 from frontdesk.sla.api import router as sla_router
 from frontdesk.tickets.api import catalog_router
 from frontdesk.tickets.api import router as tickets_router
+from frontdesk.triggers.api import router as triggers_router
 from frontdesk.webhooks.api import router as webhooks_router
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ api.add_router("", notifications_router)
 api.add_router("", routing_router)
 api.add_router("", sla_router)
 api.add_router("", approvals_router)
+api.add_router("", triggers_router)
 api.add_router("", macros_router)
 api.add_router("", webhooks_router)
 

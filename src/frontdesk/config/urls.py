@@ -14,6 +14,7 @@ urlpatterns = [
     path("desk/", include("frontdesk.notifications.urls")),
     path("desk/admin/sla/", include("frontdesk.sla.urls")),
     path("desk/admin/routing/", include("frontdesk.routing.urls")),
+    path("desk/admin/", include("frontdesk.triggers.urls")),
     path("", include("frontdesk.approvals.urls")),
     path("", RedirectView.as_view(url="/desk/", permanent=False)),
 ]

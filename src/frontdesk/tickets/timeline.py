@@ -55,6 +55,8 @@ def referenced_ids(events: Sequence[TicketEvent]) -> dict[str, set[int]]:
         if event.action == EventAction.AUTO_ASSIGNED and isinstance(event.new_value, dict):
             assignee = event.new_value.get("assignee")
             wanted["users"].update([assignee] if isinstance(assignee, int) else [])
+        if event.action == EventAction.TRIGGERED:
+            wanted["users"].update(triggered_user_ids(event.new_value))
         bucket = _bucket(event.field)
         if bucket:
             wanted[bucket].update(
@@ -83,6 +85,8 @@ def describe_event(event: TicketEvent, names: Mapping[str, Mapping[int, str]]) -
         return _describe_auto_assignment(actor, event.new_value, names.get("users", {}))
     if event.action == EventAction.ROUTED:
         return describe_routing(event.new_value)
+    if event.action == EventAction.TRIGGERED:
+        return describe_triggered(event.new_value, names.get("users", {}))
     if event.action != EventAction.CHANGED:
         return f"{actor}: {event.get_action_display()}{_detail(event.new_value)}"
     bucket = _bucket(event.field)
@@ -149,6 +153,124 @@ def _routing_change(name: str, value: Any) -> str:
     if name == "custom_fields" and isinstance(value, dict):
         return ", ".join(f"{key} {_name(v, {})}" for key, v in value.items())
     return f"{name} {_name(value, {})}"
+
+
+_TRIGGER_ORDER = {
+    name: i
+    for i, name in enumerate(
+        ("status", "priority", "type", "team", "category", "assignee_id", "tags")
+    )
+}
+
+
+def describe_triggered(
+    value: Any, people: Mapping[int, str] | None = None, *, planned: bool = False
+) -> str:
+    """What a trigger or time rule did (a `triggered` event's value, see
+    docs/automation.md): `Trigger “Notify VIP” ran: priority high, tags +vip; note added`.
+    With `planned` (the dry run), what it would do."""
+    details = value if isinstance(value, dict) else {}
+    people = people or {}
+    rule = str(details.get("rule") or "?")
+    if details.get("capped") and not details.get("changes") and not details.get("effects"):
+        return _("Trigger “%(rule)s” not run: the firing cap was reached") % {"rule": rule}
+    changes = details.get("changes")
+    changes = changes if isinstance(changes, dict) else {}
+    # In a fixed order: PostgreSQL's jsonb does not keep the keys' order.
+    ordered = sorted(changes.items(), key=lambda item: _TRIGGER_ORDER.get(item[0], 99))
+    parts = [_trigger_change(name, change, people) for name, change in ordered]
+    effects = details.get("effects")
+    done = [
+        _trigger_effect(effect, people, planned=planned)
+        for effect in (effects if isinstance(effects, list) else [])
+        if isinstance(effect, dict)
+    ]
+    what = ", ".join(parts)
+    if done:
+        what = f"{what}; {', '.join(done)}" if what else ", ".join(done)
+    values = {"rule": rule, "what": what or _("no change")}
+    if details.get("kind") == "time_rule":
+        text = (
+            _("Time rule “%(rule)s” would run: %(what)s")
+            if planned
+            else _("Time rule “%(rule)s” ran: %(what)s")
+        ) % values
+    else:
+        text = (
+            _("Trigger “%(rule)s” would run: %(what)s")
+            if planned
+            else _("Trigger “%(rule)s” ran: %(what)s")
+        ) % values
+    skipped = details.get("skipped")
+    if isinstance(skipped, dict) and skipped:
+        reasons = ", ".join(f"{name} ({reason})" for name, reason in sorted(skipped.items()))
+        text += "; " + _("skipped: %(reasons)s") % {"reasons": reasons}
+    if details.get("stopped"):
+        text += "; " + _("later triggers were not checked")
+    if details.get("capped"):
+        text += "; " + _("the firing cap was reached")
+    return text
+
+
+def triggered_user_ids(value: Any) -> set[int]:
+    """The people a `triggered` event's value names: an assignee, followers."""
+    details = value if isinstance(value, dict) else {}
+    found: set[int] = set()
+    changes = details.get("changes")
+    if isinstance(changes, dict) and isinstance(changes.get("assignee_id"), int):
+        found.add(changes["assignee_id"])
+    effects = details.get("effects")
+    for effect in effects if isinstance(effects, list) else []:
+        if isinstance(effect, dict):
+            found.update(
+                v for k in ("user_id", "assignee_id") if isinstance(v := effect.get(k), int)
+            )
+    return found
+
+
+def _trigger_change(name: str, value: Any, people: Mapping[int, str]) -> str:
+    if name == "assignee_id":
+        return _("assignee %(name)s") % {"name": _name(value, people)}
+    return _routing_change(name, value)
+
+
+def _trigger_effect(effect: dict[str, Any], people: Mapping[int, str], *, planned: bool) -> str:
+    kind = effect.get("type")
+    to = str(effect.get("to") or "?")
+    who = _name(effect.get("user_id"), people)
+    plans = {
+        "add_note": _("add a note"),
+        "add_follower": _("add follower %(name)s") % {"name": who},
+        "assign": _("assign (%(strategy)s)") % {"strategy": effect.get("strategy") or "?"},
+        "send_email": _("email %(to)s (%(template)s)")
+        % {"to": to, "template": effect.get("template") or "?"},
+        "webhook": _("call webhook %(id)s") % {"id": effect.get("webhook_id")},
+        "apply_macro": _("apply macro %(id)s") % {"id": effect.get("macro_id")},
+    }
+    plan = plans.get(str(kind), str(kind))
+    if planned or "done" not in effect:
+        return plan
+    if not effect["done"]:
+        return _("%(plan)s: skipped (%(reason)s)") % {
+            "plan": plan,
+            "reason": effect.get("reason") or "?",
+        }
+    match kind:
+        case "add_note":
+            return _("note added")
+        case "add_follower":
+            return _("follower %(name)s added") % {"name": who}
+        case "assign":
+            return _("assigned to %(name)s") % {"name": _name(effect.get("assignee_id"), people)}
+        case "send_email" if effect.get("email") == "queued":
+            return _("email to %(to)s queued") % {"to": to}
+        case "send_email":
+            return _("%(to)s told in the app") % {"to": to}
+        case "webhook":
+            return _("webhook %(id)s called") % {"id": effect.get("webhook_id")}
+        case "apply_macro":
+            return _("macro %(id)s applied") % {"id": effect.get("macro_id")}
+    return plan
 
 
 def _name(value: Any, names: Mapping[int, str]) -> str:
