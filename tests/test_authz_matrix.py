@@ -36,6 +36,7 @@ from frontdesk.approvals.models import ApprovalRequest, ApprovalRule
 from frontdesk.customers.models import Membership, Organization
 from frontdesk.macros.models import Macro
 from frontdesk.notifications.models import Notification
+from frontdesk.outbox.models import EmailTemplate, NotificationPreference, OutboundEmail
 from frontdesk.routing.models import RoutingRule, TeamAssignment
 from frontdesk.sla import actions as sla_actions
 from frontdesk.sla.models import BusinessCalendar, CalendarHoliday, SlaPolicy, SlaTarget
@@ -281,6 +282,16 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("DELETE", "/webhooks/{webhook_id}"): ADMIN_DELETES,
     ("GET", "/webhooks/{webhook_id}/deliveries"): RULE_READ,
     ("POST", "/webhooks/{webhook_id}/test"): WEBHOOK_TEST,
+    # Email: your own notification preferences (staff), the outbox and the wording of
+    # automatic mail (administrators; reads need no admin scope; customers get a 404).
+    ("GET", "/users/me/notification-preferences"): STAFF_READS,
+    ("PUT", "/users/me/notification-preferences"):
+        row(401, 404, 404, 404, 404, 200, 200, 200, 200, 200, 403, 200, 401),
+    ("GET", "/outbox"): RULE_READ,
+    ("POST", "/outbox/{outbound_id}/retry"): ADMIN_WRITES,
+    ("GET", "/outbox/templates"): RULE_READ,
+    ("PUT", "/outbox/templates/{template_key}"): ADMIN_WRITES,
+    ("DELETE", "/outbox/templates/{template_key}"): ADMIN_DELETES,
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
 }
@@ -421,7 +432,43 @@ _WEBHOOK = Call(
 )
 
 
+def _bounced_email(w: World) -> None:
+    """A reply whose email failed for good, for the retry."""
+    OutboundEmail.objects.create(
+        kind="reply",
+        ticket=w.ticket,
+        from_header="support@example.com",
+        to=[w.ticket.requester.email],
+        subject="Bounced",
+        body_text="x",
+        message_id="<bounced@example.com>",
+        state="failed",
+        attempts=1,
+        last_error="550 5.1.1 No such user",
+        created_at=w.ticket.created_at,
+        updated_at=w.ticket.created_at,
+    )
+
+
+def _custom_acknowledgment(w: World) -> None:
+    from frontdesk.outbox.actions import save_template
+
+    save_template(actor=w.desk.carol, key="acknowledgment", subject="Got it", body="Thanks")
+
+
+_TEMPLATE_BODY = {"subject": "Got it [#{{ticket.number}}]", "body": "Hello {{requester.name}}"}
+
+
 CALLS: dict[tuple[str, str], Call] = {
+    ("PUT", "/users/me/notification-preferences"): Call(
+        body=lambda w: {"preferences": [{"kind": "mention", "in_app": False, "email": False}]}
+    ),
+    ("POST", "/outbox/{outbound_id}/retry"): Call(
+        prepare=_bounced_email,
+        params=lambda w: {"outbound_id": OutboundEmail.objects.get(subject="Bounced").pk},
+    ),
+    ("PUT", "/outbox/templates/{template_key}"): Call(body=lambda w: _TEMPLATE_BODY),
+    ("DELETE", "/outbox/templates/{template_key}"): Call(prepare=_custom_acknowledgment),
     ("POST", "/macros"): Call(body=lambda w: {"name": "Hi", "body": "Hello!"}),
     ("GET", "/macros/{macro_id}"): _MACRO,
     ("PUT", "/macros/{macro_id}"): _MACRO,
@@ -548,6 +595,7 @@ def default_params(w: World) -> dict[str, Any]:
         "policy_id": w.sla_policy.pk,
         "approval_id": w.approval.pk,
         "approval_rule_id": w.approval.rule_id,
+        "template_key": "acknowledgment",
     }
 
 
@@ -654,6 +702,11 @@ def fingerprint() -> dict[str, Any]:
             ApprovalRule.objects.values_list("pk", "name", "approver_kind", "approver_id")
         ),
         "approvals": sorted(ApprovalRequest.objects.values_list("pk", "state")),
+        "outbox": sorted(OutboundEmail.objects.values_list("pk", "state", "attempts")),
+        "notification_preferences": sorted(
+            NotificationPreference.objects.values_list("user_id", "kind", "in_app", "email")
+        ),
+        "email_templates": sorted(EmailTemplate.objects.values_list("key", "subject", "body")),
         "macros": sorted(Macro.objects.values_list("pk", "name", "usage_count")),
         "webhooks": sorted(Webhook.objects.values_list("pk", "name", "url", "event_types")),
         "webhook_deliveries": WebhookDelivery.objects.count(),
@@ -785,6 +838,9 @@ def test_admin_only_routes_are_the_documented_ones():
         ("PUT", "/webhooks/{webhook_id}"),
         ("DELETE", "/webhooks/{webhook_id}"),
         ("POST", "/webhooks/{webhook_id}/test"),
+        ("POST", "/outbox/{outbound_id}/retry"),
+        ("PUT", "/outbox/templates/{template_key}"),
+        ("DELETE", "/outbox/templates/{template_key}"),
     } == ADMIN_ROUTES
 
 

@@ -337,6 +337,15 @@ def add_trigger_runs(scene: Scene, n: int) -> None:
         )
 
 
+def add_outbound_emails(scene: Scene, n: int) -> None:
+    """Replies emailed to the requester: each reply queues one."""
+    desk = scene.desk
+    for i in range(n):
+        actions.post_reply(
+            actor=desk.alice, origin=ORIGIN, number=scene.ticket.number, body=f"Mail {i}"
+        )
+
+
 @dataclass(frozen=True)
 class ListEndpoint:
     path: str
@@ -370,6 +379,7 @@ LISTS = {
     "approvals": ListEndpoint("/approvals", add_approvals, "sam"),
     "approval-rules": ListEndpoint("/approvals/rules", add_approval_rules),
     "routing-rules": ListEndpoint("/routing/rules", add_routing_rules, "sam"),
+    "outbox": ListEndpoint("/outbox", add_outbound_emails),
     "triggers": ListEndpoint("/triggers", add_triggers, "sam"),
     "time-rules": ListEndpoint("/time-rules", add_time_rules, "sam"),
     "trigger-runs": ListEndpoint("/triggers/runs", add_trigger_runs, "sam"),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("desk/", include("frontdesk.tickets.urls")),
     path("desk/", include("frontdesk.customers.urls")),
     path("desk/", include("frontdesk.notifications.urls")),
+    path("desk/", include("frontdesk.outbox.urls")),
     path("desk/admin/sla/", include("frontdesk.sla.urls")),
     path("desk/admin/routing/", include("frontdesk.routing.urls")),
     path("desk/admin/", include("frontdesk.triggers.urls")),

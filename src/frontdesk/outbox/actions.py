@@ -439,7 +439,10 @@ def save_template(
 
 
 def reset_template(*, actor: User, key: str) -> None:
+    """Go back to the built-in wording."""
     require_admin(actor)
+    if key not in TEMPLATE_KEYS:
+        raise NotFound("No such template.")
     EmailTemplate.objects.filter(key=key).delete()
 
 

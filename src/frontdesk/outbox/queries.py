@@ -55,7 +55,9 @@ def wordings(keys: Iterable[str]) -> dict[str, Wording]:
 
 
 def email_templates(user: User) -> list[tuple[str, Wording, bool]]:
-    """(key, wording, customised?) for every template; administrators only."""
+    """(key, wording, customised?) for every template; administrators only (customers are
+    told nothing exists)."""
+    require_staff(user)
     require_admin(user)
     stored = set(EmailTemplate.objects.values_list("key", flat=True))
     current = wordings(TEMPLATE_KEYS)
