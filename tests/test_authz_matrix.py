@@ -256,6 +256,12 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/routing/rules/{rule_id}"): ROUTING_READ,
     ("PUT", "/routing/rules/{rule_id}"): ADMIN_WRITES,
     ("DELETE", "/routing/rules/{rule_id}"): ADMIN_DELETES,
+    # Agents' routing settings: administrators, and supervisors for their teams' members
+    # (alice is in sam's support team).
+    ("GET", "/routing/agents"): ROUTING_READ,
+    ("PUT", "/routing/agents/{user_id}"): ROUTING_READ,
+    # Support escalates to billing: working staff who see the ticket.
+    ("POST", "/tickets/{number}/escalate"): TICKET_WORK,
     ("GET", "/triggers"): AUTOMATION_READ,
     ("POST", "/triggers"): AUTOMATION_CREATES,
     ("GET", "/triggers/runs"): AUTOMATION_READ,
@@ -459,7 +465,24 @@ def _custom_acknowledgment(w: World) -> None:
 _TEMPLATE_BODY = {"subject": "Got it [#{{ticket.number}}]", "body": "Hello {{requester.name}}"}
 
 
+def _support_escalates_to_billing(w: World) -> None:
+    from frontdesk.routing.actions import configure_team_assignment
+
+    configure_team_assignment(
+        actor=w.desk.carol,
+        team_id=w.desk.support.pk,
+        strategy="manual",
+        escalates_to=w.desk.billing.pk,
+    )
+
+
 CALLS: dict[tuple[str, str], Call] = {
+    ("PUT", "/routing/agents/{user_id}"): Call(
+        body=lambda w: {"capacity": 7, "skills": ["vpn"], "working_calendar_id": None}
+    ),
+    ("POST", "/tickets/{number}/escalate"): Call(
+        prepare=_support_escalates_to_billing, body=lambda w: {"note": "For billing"}
+    ),
     ("PUT", "/users/me/notification-preferences"): Call(
         body=lambda w: {"preferences": [{"kind": "mention", "in_app": False, "email": False}]}
     ),
@@ -678,9 +701,17 @@ def fingerprint() -> dict[str, Any]:
         "users": sorted(User.objects.values_list("pk", "name", "role", "is_active")),
         "teams": sorted(Team.objects.values_list("pk", "name")),
         "team_assignments": sorted(
-            TeamAssignment.objects.values_list("pk", "strategy", "reassign_offline_after_minutes")
+            TeamAssignment.objects.values_list(
+                "pk", "strategy", "reassign_offline_after_minutes", "escalates_to_id"
+            )
         ),
         "presence": sorted(AgentProfile.objects.values_list("user_id", "availability")),
+        "agent_routing": sorted(
+            (user_id, capacity, json.dumps(skills), calendar)
+            for user_id, capacity, skills, calendar in AgentProfile.objects.values_list(
+                "user_id", "capacity", "skills", "working_calendar_id"
+            )
+        ),
         "organizations": sorted(Organization.objects.values_list("pk", "name")),
         "memberships": sorted(Membership.objects.values_list("organization_id", "user_id")),
         "statuses": Status.objects.count(),

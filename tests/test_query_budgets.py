@@ -23,7 +23,7 @@ from frontdesk.customers.actions import add_contact, create_organization
 from frontdesk.macros.actions import save_macro
 from frontdesk.notifications.actions import notify
 from frontdesk.notifications.choices import NotificationKind
-from frontdesk.routing.actions import save_routing_rule
+from frontdesk.routing.actions import configure_agent_profile, save_routing_rule
 from frontdesk.sla import actions as sla_actions
 from frontdesk.tickets import actions
 from frontdesk.tickets.actions import catalog
@@ -346,6 +346,23 @@ def add_outbound_emails(scene: Scene, n: int) -> None:
         )
 
 
+def add_agents(scene: Scene, n: int) -> None:
+    """Agents of support, each with a working calendar (one per agent)."""
+    for i in range(n):
+        agent = create_user(actor=None, email=f"ag{scene.made + i}@example.org", role="agent")
+        scene.desk.support.members.add(agent)
+        calendar = sla_actions.save_calendar(
+            actor=scene.desk.carol, name=f"Shift {scene.made + i}", time_zone="UTC", weekly={}
+        )
+        configure_agent_profile(
+            actor=scene.desk.carol,
+            user_id=agent.pk,
+            capacity=i,
+            skills=[f"s{i}"],
+            working_calendar_id=calendar.pk,
+        )
+
+
 @dataclass(frozen=True)
 class ListEndpoint:
     path: str
@@ -379,6 +396,8 @@ LISTS = {
     "approvals": ListEndpoint("/approvals", add_approvals, "sam"),
     "approval-rules": ListEndpoint("/approvals/rules", add_approval_rules),
     "routing-rules": ListEndpoint("/routing/rules", add_routing_rules, "sam"),
+    "routing-agents": ListEndpoint("/routing/agents", add_agents, "sam"),
+    "routing-agents-as-admin": ListEndpoint("/routing/agents", add_agents),
     "outbox": ListEndpoint("/outbox", add_outbound_emails),
     "triggers": ListEndpoint("/triggers", add_triggers, "sam"),
     "time-rules": ListEndpoint("/time-rules", add_time_rules, "sam"),

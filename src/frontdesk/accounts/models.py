@@ -90,6 +90,15 @@ class AgentProfile(models.Model):
     )
     offline_since = models.DateTimeField(null=True, blank=True)
     last_assigned_at = models.DateTimeField(null=True, blank=True)
+    # The agent's working hours: automatic assignment passes over them outside these. None:
+    # always on shift. Deleting the calendar makes the agent always on shift again.
+    working_calendar = models.ForeignKey(
+        "sla.BusinessCalendar",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agent_profiles",
+    )
 
     def __str__(self) -> str:
         return f"profile of {self.user}"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("desk/", include("frontdesk.outbox.urls")),
     path("desk/admin/sla/", include("frontdesk.sla.urls")),
     path("desk/admin/routing/", include("frontdesk.routing.urls")),
+    path("desk/", include("frontdesk.routing.assignment_urls")),
     path("desk/admin/", include("frontdesk.triggers.urls")),
     path("", include("frontdesk.approvals.urls")),
     path("", RedirectView.as_view(url="/desk/", permanent=False)),

@@ -17,6 +17,7 @@ from frontdesk.core import clock
 from frontdesk.demo.cast import create_cast, demo_email
 from frontdesk.demo.content import CUSTOMER_KEY, STAFF
 from frontdesk.demo.playback import play
+from frontdesk.demo.routing import create_demo_assignment, create_demo_rules
 from frontdesk.demo.sla import create_demo_sla
 from frontdesk.demo.stories import plan_stories
 from frontdesk.tickets.models import Ticket
@@ -55,9 +56,12 @@ def load_demo(*, seed: int = DEMO_SEED, now: datetime | None = None) -> DemoSumm
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
     with transaction.atomic():
         cast = create_cast(rng, DEMO_PASSWORD)
-        create_demo_sla(User.objects.get(email=admin_email()), now=now - timedelta(days=DAYS))
+        admin = User.objects.get(email=admin_email())
+        create_demo_sla(admin, now=now - timedelta(days=DAYS))
         stories = plan_stories(rng, cast, now=now, count=TICKETS, days=DAYS)
         play(stories, cast, now=now, days=DAYS)
+        create_demo_rules(admin, now=now)
+        create_demo_assignment(admin, cast.teams, now=now)
     return _summary(created=True, started=started)
 
 

@@ -51,3 +51,20 @@ def require_rules_admin(user: User) -> None:
         raise Forbidden(
             RoutingErrorCode.ADMIN_REQUIRED, "Only administrators change routing rules."
         )
+
+
+def can_lead_agent(user: User, agent: User) -> bool:
+    """Admins set every agent's routing settings; a supervisor those of their teams' members."""
+    if is_admin(user):
+        return True
+    if not (user.is_active and user.role == Role.SUPERVISOR):
+        return False
+    return bool(team_ids(user) & team_ids(agent))
+
+
+def require_agent_lead(user: User, agent: User) -> None:
+    if not can_lead_agent(user, agent):
+        raise Forbidden(
+            RoutingErrorCode.TEAM_LEAD_REQUIRED,
+            "Only administrators and the agent's supervisors may do this.",
+        )

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from frontdesk.api.auth import actor, admin_actor
+from frontdesk.api.origin import origin_of
 from frontdesk.api.schemas import ERRORS
 from frontdesk.automation.errors import RuleError
 from frontdesk.core import clock
@@ -14,8 +15,12 @@ from frontdesk.routing.actions.rules import rule_invalid
 from frontdesk.routing.queries import SampleTicket
 from frontdesk.routing.rulebook import draft_rule
 from frontdesk.routing.schemas import (
+    AgentRoutingIn,
+    AgentRoutingOut,
     AvailabilityIn,
     AvailabilityOut,
+    EscalateIn,
+    EscalationOut,
     RoutingRuleIn,
     RoutingRuleOut,
     RuleTestIn,
@@ -23,6 +28,7 @@ from frontdesk.routing.schemas import (
     TeamAssignmentIn,
     TeamAssignmentOut,
 )
+from frontdesk.tickets import actions as ticket_actions
 
 router = Router(tags=["routing"])
 
@@ -42,6 +48,36 @@ def put_team_assignment(
         actor=actor(request), team_id=team_id, **payload.model_dump()
     )
     return TeamAssignmentOut.of(settings)
+
+
+@router.get("/routing/agents", response={200: list[AgentRoutingOut], **ERRORS})
+def list_agent_routing(request: HttpRequest) -> list[AgentRoutingOut]:
+    """The routing settings of the agents you may configure: everyone's for administrators,
+    your teams' members' for supervisors."""
+    return [AgentRoutingOut.of(p) for p in queries.led_agents(actor(request))]
+
+
+@router.put("/routing/agents/{user_id}", response={200: AgentRoutingOut, **ERRORS})
+def put_agent_routing(
+    request: HttpRequest, user_id: int, payload: AgentRoutingIn
+) -> AgentRoutingOut:
+    """Replace an agent's capacity, skills and working calendar (administrators, and the
+    supervisors of the agent's teams)."""
+    profile = actions.configure_agent_profile(
+        actor=actor(request), user_id=user_id, **payload.model_dump()
+    )
+    return AgentRoutingOut.of(profile)
+
+
+@router.post("/tickets/{number}/escalate", response={200: EscalationOut, **ERRORS})
+def escalate_ticket(request: HttpRequest, number: int, payload: EscalateIn) -> EscalationOut:
+    """Move the ticket to its team's next support tier; the new team's strategy assigns it.
+    A ticket without a team or in the top tier is a 409 `no_next_tier`. The answer is not
+    the ticket: after the move you may no longer see it."""
+    escalation = ticket_actions.escalate_ticket(
+        actor=actor(request), origin=origin_of(request), number=number, note=payload.note
+    )
+    return EscalationOut.of(escalation)
 
 
 @router.put("/users/me/availability", response={200: AvailabilityOut, **ERRORS})

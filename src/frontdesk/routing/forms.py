@@ -10,11 +10,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.accounts.models import Team
+from frontdesk.accounts.choices import Availability
+from frontdesk.accounts.models import AgentProfile, Team
 from frontdesk.automation.conditions import CHANNELS, PRIORITY_RANKS, TICKET_TYPES
 from frontdesk.core.errors import DomainError
+from frontdesk.routing.actions.assignment import MAX_REASSIGN_DELAY_MINUTES
+from frontdesk.routing.actions.profiles import MAX_CAPACITY
+from frontdesk.routing.choices import AssignmentStrategy
 from frontdesk.routing.errors import RoutingErrorCode
-from frontdesk.routing.models import RoutingRule
+from frontdesk.routing.models import RoutingRule, TeamAssignment
 from frontdesk.routing.queries import SampleTicket
 from frontdesk.tickets.models import Category
 
@@ -189,3 +193,112 @@ def make_read_only(form: forms.Form) -> None:
     """Supervisors see the rule as the admins' form shows it, but cannot change it."""
     for field in form.fields.values():
         field.disabled = True
+
+
+# --- the assignment settings page ---------------------------------------------------------
+
+
+class TeamSettingsForm(forms.Form):
+    """One team's row: strategy, reassignment of offline agents' tickets, next tier."""
+
+    strategy = forms.ChoiceField(label=_("Strategy"), choices=AssignmentStrategy.choices)
+    reassign_offline_after_minutes = forms.IntegerField(
+        label=_("Reassign an offline agent's tickets after (minutes)"),
+        required=False,
+        min_value=1,
+        max_value=MAX_REASSIGN_DELAY_MINUTES,
+        help_text=_("Empty: never."),
+    )
+    escalates_to = forms.TypedChoiceField(
+        label=_("Escalates to (next tier)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+
+    def __init__(self, *args: Any, team: Team, teams: list[Team], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"team-{team.pk}")
+        super().__init__(*args, **kwargs)
+        self.team = team
+        field = self.fields["escalates_to"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("— none: top tier")), *((t.pk, t.name) for t in teams if t != team)]
+
+    @staticmethod
+    def initial_for(settings: TeamAssignment | None) -> dict[str, Any]:
+        if settings is None:
+            return {"strategy": AssignmentStrategy.MANUAL}
+        return {
+            "strategy": settings.strategy,
+            "reassign_offline_after_minutes": settings.reassign_offline_after_minutes,
+            "escalates_to": settings.escalates_to_id or "",
+        }
+
+    def put_error(self, exc: DomainError) -> None:
+        fields = {
+            RoutingErrorCode.TIER_CYCLE: "escalates_to",
+            RoutingErrorCode.UNKNOWN_TEAM: "escalates_to",
+            RoutingErrorCode.UNKNOWN_STRATEGY: "strategy",
+            RoutingErrorCode.INVALID_REASSIGN_DELAY: "reassign_offline_after_minutes",
+        }
+        self.add_error(fields.get(exc.code), exc.message)  # type: ignore[call-overload]
+
+
+class AgentSettingsForm(forms.Form):
+    """One agent's row: capacity, skills, working hours."""
+
+    capacity = forms.IntegerField(
+        label=_("Capacity (active tickets)"),
+        required=False,
+        min_value=0,
+        max_value=MAX_CAPACITY,
+        help_text=_("Empty: no cap."),
+    )
+    skills = forms.CharField(
+        label=_("Skills"),
+        required=False,
+        max_length=2_000,
+        help_text=_("Separated by commas; tickets tagged skill:<name> need them."),
+    )
+    working_calendar = forms.TypedChoiceField(
+        label=_("Working hours"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(
+        self, *args: Any, profile: AgentProfile, calendars: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("prefix", f"agent-{profile.user_id}")
+        super().__init__(*args, **kwargs)
+        self.profile = profile
+        field = self.fields["working_calendar"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("— always on shift")), *calendars]
+
+    @staticmethod
+    def initial_for(profile: AgentProfile) -> dict[str, Any]:
+        skills = profile.skills if isinstance(profile.skills, list) else []
+        return {
+            "capacity": profile.capacity,
+            "skills": ", ".join(str(s) for s in skills),
+            "working_calendar": profile.working_calendar_id or "",
+        }
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "capacity": data["capacity"],
+            "skills": [s.strip() for s in data["skills"].split(",") if s.strip()],
+            "working_calendar_id": data["working_calendar"],
+        }
+
+    def put_error(self, exc: DomainError) -> None:
+        fields = {
+            RoutingErrorCode.INVALID_CAPACITY: "capacity",
+            RoutingErrorCode.INVALID_SKILLS: "skills",
+            RoutingErrorCode.UNKNOWN_CALENDAR: "working_calendar",
+        }
+        self.add_error(fields.get(exc.code), exc.message)  # type: ignore[call-overload]
+
+
+class AvailabilityForm(forms.Form):
+    availability = forms.ChoiceField(label=_("Your availability"), choices=Availability.choices)

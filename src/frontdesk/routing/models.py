@@ -26,6 +26,16 @@ class TeamAssignment(models.Model):
     rr_cursor = models.BigIntegerField(null=True, blank=True)
     # Tickets of an agent offline for longer than this go back through assignment; None: never.
     reassign_offline_after_minutes = models.PositiveIntegerField(null=True, blank=True)
+    # The next support tier (L1 -> L2 -> L3): where "Escalate" and the SLA escalation
+    # `move_to_team` with "next_tier" send the team's tickets. None: the top tier.
+    # `configure_team_assignment` refuses a chain that loops back.
+    escalates_to = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lower_tiers",
+    )
     updated_at = models.DateTimeField()
 
     class Meta:

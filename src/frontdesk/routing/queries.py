@@ -9,12 +9,15 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from frontdesk.accounts.models import Team, User
+from frontdesk.accounts.access import WORKING_ROLES, is_admin, team_ids
+from frontdesk.accounts.choices import Role
+from frontdesk.accounts.models import AgentProfile, Team, User
 from frontdesk.automation.conditions import PRIORITY_RANKS, EventFacts, TicketFacts, explain
 from frontdesk.automation.rules import Rule
-from frontdesk.core.errors import NotFound
+from frontdesk.core.errors import Forbidden, NotFound
 from frontdesk.routing.access import require_rules_reader, require_team_lead
 from frontdesk.routing.decide import Decision, Explicit, decide
+from frontdesk.routing.errors import RoutingErrorCode
 from frontdesk.routing.models import RoutingRule, TeamAssignment
 from frontdesk.routing.rulebook import active_rules
 from frontdesk.tickets.models import Category
@@ -30,6 +33,50 @@ def team_assignment(user: User, team_id: int) -> TeamAssignment:
     require_team_lead(user, team.pk)
     found = TeamAssignment.objects.filter(pk=team.pk).first()
     return found or TeamAssignment(team=team)
+
+
+def led_teams(user: User) -> list[Team]:
+    """The teams whose settings `user` may change (admins: all; supervisors: their own),
+    by name, each with its settings row (`team.assignment_row`, None when never set) and
+    next tier loaded. Agents get 403 and customers 404, as for one team."""
+    if not user.is_staff:
+        raise NotFound("No such team.")
+    teams = Team.objects.order_by("name", "pk")
+    if not is_admin(user):
+        if user.role != Role.SUPERVISOR:
+            raise Forbidden(
+                RoutingErrorCode.TEAM_LEAD_REQUIRED,
+                "Only administrators and supervisors change assignment settings.",
+            )
+        teams = teams.filter(pk__in=team_ids(user))
+    rows = {
+        row.pk: row
+        for row in TeamAssignment.objects.select_related("escalates_to").filter(
+            pk__in=[t.pk for t in teams]
+        )
+    }
+    found = list(teams)
+    for team in found:
+        team.assignment_row = rows.get(team.pk)  # type: ignore[attr-defined]
+    return found
+
+
+def led_agents(user: User) -> list[AgentProfile]:
+    """The routing profiles `user` may change: every active agent, supervisor and admin for
+    admins; the members of their teams for supervisors. By name. Someone who never had a
+    profile gets an unsaved one with the defaults (saved when first changed)."""
+    teams = led_teams(user)
+    people = User.objects.filter(is_active=True, role__in=WORKING_ROLES)
+    if not is_admin(user):
+        people = people.filter(teams__in=[t.pk for t in teams]).distinct()
+    people = people.select_related("agent_profile__working_calendar").order_by("name", "pk")
+    profiles = []
+    for person in people:
+        try:
+            profiles.append(person.agent_profile)
+        except AgentProfile.DoesNotExist:
+            profiles.append(AgentProfile(user=person))
+    return profiles
 
 
 # --- routing rules ------------------------------------------------------------------------

@@ -3,13 +3,15 @@ from typing import Annotated, Any, Literal, get_args
 
 from ninja import Field, Schema
 
-from frontdesk.accounts.models import AgentProfile
+from frontdesk.accounts.models import AgentProfile, Team
 from frontdesk.api.schemas import InputSchema
 from frontdesk.automation.conditions import CHANNELS, PRIORITY_NAMES, TICKET_TYPES
 from frontdesk.routing.actions import MAX_REASSIGN_DELAY_MINUTES
+from frontdesk.routing.actions.profiles import MAX_CAPACITY, MAX_SKILL_LENGTH, MAX_SKILLS
 from frontdesk.routing.actions.rules import MAX_POSITION
 from frontdesk.routing.models import RoutingRule, TeamAssignment
 from frontdesk.routing.queries import DryRun
+from frontdesk.tickets.actions.escalate import MAX_NOTE_LENGTH, Escalation
 
 StrategyName = Literal["manual", "round_robin", "load_balanced", "skills"]
 AvailabilityName = Literal["online", "away", "offline"]
@@ -22,6 +24,10 @@ class TeamAssignmentOut(Schema):
         description="Tickets of an agent offline for longer go back through assignment; "
         "null: never."
     )
+    escalates_to: int | None = Field(
+        description="The next support tier: the team id that Escalate sends this team's "
+        "tickets to; null: the top tier."
+    )
 
     @staticmethod
     def of(settings: TeamAssignment) -> "TeamAssignmentOut":
@@ -29,12 +35,83 @@ class TeamAssignmentOut(Schema):
             team_id=settings.team_id,
             strategy=settings.strategy,  # type: ignore[arg-type]
             reassign_offline_after_minutes=settings.reassign_offline_after_minutes,
+            escalates_to=settings.escalates_to_id,
         )
 
 
 class TeamAssignmentIn(InputSchema):
     strategy: StrategyName
     reassign_offline_after_minutes: int | None = Field(None, ge=1, le=MAX_REASSIGN_DELAY_MINUTES)
+    escalates_to: int | None = Field(
+        None,
+        description="The next tier's team id; null or omitted: none (a PUT replaces every "
+        "setting). A chain that leads back to the team is a 422 tier_cycle.",
+    )
+
+
+class AgentRoutingOut(Schema):
+    user_id: int
+    name: str
+    email: str
+    availability: AvailabilityName
+    capacity: int | None = Field(description="Most active tickets at once; null: no cap.")
+    skills: list[str]
+    working_calendar_id: int | None = Field(
+        description="The business calendar of their working hours; null: always on shift."
+    )
+
+    @staticmethod
+    def of(profile: AgentProfile) -> "AgentRoutingOut":
+        return AgentRoutingOut(
+            user_id=profile.user_id,
+            name=profile.user.name,
+            email=profile.user.email,
+            availability=profile.availability,  # type: ignore[arg-type]
+            capacity=profile.capacity,
+            skills=list(profile.skills) if isinstance(profile.skills, list) else [],
+            working_calendar_id=profile.working_calendar_id,
+        )
+
+
+class AgentRoutingIn(InputSchema):
+    capacity: int | None = Field(..., ge=0, le=MAX_CAPACITY)
+    skills: list[Annotated[str, Field(max_length=MAX_SKILL_LENGTH)]] = Field(
+        default_factory=list, max_length=MAX_SKILLS
+    )
+    working_calendar_id: int | None = None
+
+
+class EscalateIn(InputSchema):
+    note: str = Field("", max_length=MAX_NOTE_LENGTH, description="Why; for the next tier.")
+
+
+class TeamRef(Schema):
+    id: int
+    name: str
+    slug: str
+
+    @staticmethod
+    def of(team: Team) -> "TeamRef":
+        return TeamRef(id=team.pk, name=team.name, slug=team.slug)
+
+
+class EscalationOut(Schema):
+    number: int
+    team: TeamRef = Field(description="The next tier the ticket is in now.")
+    previous_team: TeamRef
+    assignee_id: int | None = Field(description="Who the new team's strategy chose; null: nobody.")
+    version: int
+
+    @staticmethod
+    def of(escalation: Escalation) -> "EscalationOut":
+        ticket = escalation.ticket
+        return EscalationOut(
+            number=ticket.number,
+            team=TeamRef.of(escalation.to_team),
+            previous_team=TeamRef.of(escalation.from_team),
+            assignee_id=ticket.assignee_id,
+            version=ticket.version,
+        )
 
 
 class AvailabilityIn(InputSchema):

@@ -21,6 +21,8 @@ from frontdesk.tickets.events import SYSTEM_ORIGIN, FieldChange, record_changes,
 from frontdesk.tickets.models import Ticket
 
 METRIC_LABELS = dict(Metric.choices)
+# `move_to_team` with this as its team: the ticket's team's next tier, not a fixed team.
+NEXT_TIER = "next_tier"
 
 
 @dataclass
@@ -100,9 +102,15 @@ def _raise_priority(
 def _move_to_team(
     run: EscalationRun, ticket: Ticket, e: Escalation, metric: str, kind: str
 ) -> None:
-    team = Team.objects.filter(slug=e.team).first()
+    if e.team == NEXT_TIER:
+        # The ticket's team's next support tier (`routing.TeamAssignment.escalates_to`).
+        if ticket.team_id is None:
+            return
+        team = Team.objects.filter(lower_tiers__team_id=ticket.team_id).first()
+    else:
+        team = Team.objects.filter(slug=e.team).first()
     if team is None or ticket.team_id == team.pk:
-        return  # a deleted tier (the admin page warns) or already there
+        return  # a deleted tier (the admin page warns), the top tier, or already there
     changes = [FieldChange("team", ticket.team_id, team.pk)]
     if ticket.assignee_id is not None:
         changes.append(FieldChange("assignee", ticket.assignee_id, None))

@@ -361,7 +361,7 @@ class EscalationForm(forms.Form):
         super().__init__(*args, **kwargs)
         team = self.fields["team"]
         assert isinstance(team, forms.ChoiceField)
-        team.choices = [("", "—"), *(teams or [])]
+        team.choices = [("", "—"), ("next_tier", _("The team's next tier")), *(teams or [])]
 
     def escalation(self) -> dict[str, Any] | None:
         data = getattr(self, "cleaned_data", {})

@@ -147,7 +147,12 @@ class EscalationIo(Schema):
     metrics: list[MetricName] = Field(
         default_factory=list, description="The clocks it applies to; empty: all."
     )
-    team: str | None = Field(None, max_length=100, description="The team slug (move_to_team).")
+    team: str | None = Field(
+        None,
+        max_length=100,
+        description="The team slug (move_to_team), or \"next_tier\": the ticket's team's "
+        "next support tier.",
+    )
 
 
 class EscalationIn(EscalationIo, InputSchema):

@@ -55,6 +55,14 @@ def referenced_ids(events: Sequence[TicketEvent]) -> dict[str, set[int]]:
         if event.action == EventAction.AUTO_ASSIGNED and isinstance(event.new_value, dict):
             assignee = event.new_value.get("assignee")
             wanted["users"].update([assignee] if isinstance(assignee, int) else [])
+            skipped = event.new_value.get("skipped")
+            if isinstance(skipped, dict):
+                wanted["users"].update(int(k) for k in skipped if str(k).isdigit())
+        if _is_tier_escalation(event):
+            tiers = event.new_value or {}
+            wanted["teams"].update(
+                v for v in (tiers.get("from_team"), tiers.get("to_team")) if isinstance(v, int)
+            )
         if event.action == EventAction.TRIGGERED:
             wanted["users"].update(triggered_user_ids(event.new_value))
         bucket = _bucket(event.field)
@@ -75,6 +83,8 @@ def _bucket(field: str) -> str | None:
 
 def describe_event(event: TicketEvent, names: Mapping[str, Mapping[int, str]]) -> str:
     actor = str(event.actor) if event.actor else _("Frontdesk")
+    if _is_tier_escalation(event):
+        return _describe_tier_escalation(actor, event.new_value or {}, names.get("teams", {}))
     if event.action in SLA_ACTIONS:
         return _("%(actor)s: %(what)s (%(metric)s)") % {
             "actor": actor,
@@ -101,10 +111,36 @@ def describe_event(event: TicketEvent, names: Mapping[str, Mapping[int, str]]) -
     }
 
 
+def _is_tier_escalation(event: TicketEvent) -> bool:
+    """A ticket escalated by hand to the next tier (the SLA's escalations name a metric)."""
+    return (
+        event.action == EventAction.ESCALATED
+        and event.field == "tier"
+        and isinstance(event.new_value, dict)
+    )
+
+
+def _describe_tier_escalation(actor: str, value: dict[str, Any], teams: Mapping[int, str]) -> str:
+    text = _("%(actor)s escalated it from %(old)s to %(new)s") % {
+        "actor": actor,
+        "old": _name(value.get("from_team"), teams),
+        "new": _name(value.get("to_team"), teams),
+    }
+    note = value.get("note")
+    return f"{text}: “{note}”" if isinstance(note, str) and note else text
+
+
 def _describe_auto_assignment(actor: str, value: Any, people: Mapping[int, str]) -> str:
     details = value if isinstance(value, dict) else {}
     assignee = details.get("assignee")
     reason = str(details.get("reason") or "")
+    skipped = details.get("skipped")
+    if isinstance(skipped, dict) and skipped:
+        passed = ", ".join(
+            f"{_name(int(k) if str(k).isdigit() else k, people)} ({why})"
+            for k, why in sorted(skipped.items())
+        )
+        reason += "; " + _("passed over: %(agents)s") % {"agents": passed}
     if assignee is None:
         return _("%(actor)s: nobody assigned automatically (%(reason)s)") % {
             "actor": actor,

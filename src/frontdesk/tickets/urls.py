@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontdesk.tickets.views import compose, detail, home, lists, live, relations, search
+from frontdesk.tickets.views import compose, detail, escalate, home, lists, live, relations, search
 
 app_name = "tickets"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("tickets/<int:number>/fields/", detail.update_fields, name="fields"),
     path("tickets/<int:number>/messages/", detail.post_message, name="post_message"),
     path("tickets/<int:number>/claim/", detail.claim, name="claim"),
+    path("tickets/<int:number>/escalate/", escalate.escalate, name="escalate"),
     path("tickets/<int:number>/subject/", relations.edit_subject, name="subject"),
     path("tickets/<int:number>/followers/", relations.followers, name="followers"),
     path("tickets/<int:number>/links/", relations.links, name="links"),

@@ -126,3 +126,18 @@ def test_customer_channels_only_carry_customer_replies(demo):
 
 def first_messages() -> list[int]:
     return [t.messages.order_by("created_at", "pk")[0].pk for t in Ticket.objects.all()]
+
+
+def test_routing_rules_tiers_and_approvals(demo):
+    from frontdesk.accounts.models import AgentProfile
+    from frontdesk.approvals.models import ApprovalRule
+    from frontdesk.routing.models import RoutingRule, TeamAssignment
+
+    assert RoutingRule.objects.filter(is_active=True).count() == 2
+    settings = {a.team.slug: a for a in TeamAssignment.objects.select_related("team")}
+    assert settings["support"].strategy == "round_robin"
+    assert settings["support"].escalates_to == Team.objects.get(slug="it")
+    assert settings["it"].strategy == "load_balanced"
+    assert settings["it"].escalates_to is None
+    assert AgentProfile.objects.filter(availability="online").count() >= 7
+    assert ApprovalRule.objects.filter(ticket_type="service_request").exists()

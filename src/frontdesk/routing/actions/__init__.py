@@ -1,5 +1,5 @@
-"""Writers for routing: automatic assignment (`assignment`), routing rules (`rules`) and
-applying them to new tickets (`apply`)."""
+"""Writers for routing: automatic assignment and team settings (`assignment`), agents'
+settings (`profiles`), routing rules (`rules`) and applying them to new tickets (`apply`)."""
 
 from frontdesk.routing.actions.apply import (
     RoutingOutcome,
@@ -14,10 +14,13 @@ from frontdesk.routing.actions.assignment import (
     AutoAssignment,
     assign_automatically,
     configure_team_assignment,
+    is_working_time,
+    next_tier_of,
     reassign_from_offline_agents,
     record_auto_assignment,
     set_availability,
 )
+from frontdesk.routing.actions.profiles import configure_agent_profile
 from frontdesk.routing.actions.rules import (
     check_rule,
     delete_routing_rule,
@@ -35,9 +38,12 @@ __all__ = [
     "RuleDecision",
     "assign_automatically",
     "check_rule",
+    "configure_agent_profile",
     "configure_team_assignment",
     "delete_routing_rule",
+    "is_working_time",
     "move_routing_rule",
+    "next_tier_of",
     "reassign_from_offline_agents",
     "record_auto_assignment",
     "record_routing",

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 
 from frontdesk.accounts.access import WORKING_ROLES
 from frontdesk.accounts.choices import Availability
@@ -36,6 +36,10 @@ from frontdesk.routing.assignment import (
 from frontdesk.routing.choices import AssignmentStrategy
 from frontdesk.routing.errors import RoutingErrorCode
 from frontdesk.routing.models import TeamAssignment
+from frontdesk.sla.engine import BusinessCalendar, working_periods
+from frontdesk.sla.models import BusinessCalendar as CalendarRow
+from frontdesk.sla.models import CalendarHoliday
+from frontdesk.sla.policies import calendar_from_row
 from frontdesk.tickets.choices import ACTIVE_CATEGORIES, EventAction
 from frontdesk.tickets.events import SYSTEM_ORIGIN, FieldChange, record_changes, record_event
 from frontdesk.tickets.models import Ticket
@@ -61,10 +65,24 @@ class AutoAssignment:
         return self.choice.agent_id
 
     def event_value(self) -> dict[str, Any]:
-        return {
+        value: dict[str, Any] = {
             "assignee": self.choice.agent_id,
             "strategy": self.strategy,
             "reason": self.choice.reason,
+        }
+        if self.skipped:
+            value["skipped"] = self.skipped
+        return value
+
+    @property
+    def skipped(self) -> dict[str, str]:
+        """The online agents passed over and why (off shift, at capacity, lacking a skill),
+        by agent id. Agents who are away or offline are left out: presence is the common
+        case and would fill the event of a large team."""
+        return {
+            str(c.agent_id): c.why
+            for c in self.choice.considered
+            if not c.eligible and not c.why.startswith(("away", "offline", "manual"))
         }
 
 
@@ -84,8 +102,8 @@ def assign_automatically(
     Serialised per team: the UPDATE of the team's row takes its write lock (a row lock on
     PostgreSQL; on SQLite, where select_for_update does nothing, the database write lock)
     until the caller commits, so the team's next ticket sees this one in the loads and the
-    round-robin cursor. Every member counts as on shift: working hours arrive with the SLA
-    business calendars, and until then presence alone says who is working.
+    round-robin cursor. A member with a working calendar is on shift when `now` falls in
+    one of its working periods; a member without one is always on shift.
 
     `tag_names` are the ticket's tags while it is unsaved (creation); by default they are
     read from the database.
@@ -104,7 +122,10 @@ def assign_automatically(
     profiles = _assignable_profiles(ticket.team_id)
     names = ticket.tags.values_list("name", flat=True) if tag_names is None else tag_names
     choice = choose_assignee(
-        strategy, _candidates(profiles), _request_from_tags(names), rr_cursor=settings.rr_cursor
+        strategy,
+        _candidates(profiles, now),
+        _request_from_tags(names),
+        rr_cursor=settings.rr_cursor,
     )
     if choice.agent_id is not None:
         chosen = next(p for p in profiles if p.user_id == choice.agent_id)
@@ -139,15 +160,17 @@ def record_auto_assignment(
 
 def _assignable_profiles(team_id: int) -> list[AgentProfile]:
     """The profiles of the team's members who may hold tickets (light agents may not)."""
+    holidays = Prefetch("working_calendar__holidays", queryset=CalendarHoliday.objects.all())
     return list(
-        AgentProfile.objects.select_related("user").filter(
-            user__teams=team_id, user__is_active=True, user__role__in=WORKING_ROLES
-        )
+        AgentProfile.objects.select_related("user", "working_calendar")
+        .prefetch_related(holidays)
+        .filter(user__teams=team_id, user__is_active=True, user__role__in=WORKING_ROLES)
     )
 
 
-def _candidates(profiles: list[AgentProfile]) -> list[Candidate]:
+def _candidates(profiles: list[AgentProfile], now: datetime) -> list[Candidate]:
     open_tickets = _open_ticket_counts([p.user_id for p in profiles])
+    shifts = _on_shift(profiles, now)
     return [
         Candidate(
             agent_id=profile.user_id,
@@ -156,10 +179,41 @@ def _candidates(profiles: list[AgentProfile]) -> list[Candidate]:
             capacity=profile.capacity,
             skills=_normalized_skills(profile.skills),
             last_assigned_at=profile.last_assigned_at,
-            on_shift=True,
+            on_shift=shifts[profile.user_id],
         )
         for profile in profiles
     ]
+
+
+def _on_shift(profiles: list[AgentProfile], now: datetime) -> dict[int, bool]:
+    """Whether `now` falls inside each agent's working hours (no calendar: always). Agents
+    sharing a calendar share one evaluation."""
+    calendars: dict[int, bool] = {}
+    shifts = {}
+    for profile in profiles:
+        row = profile.working_calendar
+        if row is None:
+            shifts[profile.user_id] = True
+            continue
+        if row.pk not in calendars:
+            calendars[row.pk] = is_working_time(calendar_from_row(row), now)
+        shifts[profile.user_id] = calendars[row.pk]
+    return shifts
+
+
+def is_working_time(calendar: BusinessCalendar, now: datetime) -> bool:
+    """Whether the minute starting at `now` is working time in `calendar`."""
+    return next(iter(working_periods(calendar, now, now + timedelta(minutes=1))), None) is not None
+
+
+def working_calendar_row(calendar_id: int | None) -> CalendarRow | None:
+    """The calendar row an agent profile may name; None for None."""
+    if calendar_id is None:
+        return None
+    row = CalendarRow.objects.filter(pk=calendar_id).first()
+    if row is None:
+        raise Invalid(RoutingErrorCode.UNKNOWN_CALENDAR, f"No business calendar {calendar_id}.")
+    return row
 
 
 def _open_ticket_counts(agent_ids: list[int]) -> dict[int, int]:
@@ -212,12 +266,15 @@ def configure_team_assignment(
     team_id: int,
     strategy: str,
     reassign_offline_after_minutes: int | None = None,
+    escalates_to: int | None = None,
     now: datetime | None = None,
 ) -> TeamAssignment:
-    """Set how a team's tickets are assigned (admins, and supervisors of that team).
+    """Set how a team's tickets are assigned (admins, and supervisors of that team), and
+    its next support tier (`escalates_to`, a team id; None: the top tier).
 
     The round-robin cursor survives a change of strategy: switching back to round robin
-    continues after the agent who last got a ticket.
+    continues after the agent who last got a ticket. A next tier that is the team itself,
+    or whose own chain of tiers leads back to it, is refused (`tier_cycle`).
     """
     now = now or clock.now()
     if not actor.is_staff:
@@ -237,11 +294,54 @@ def configure_team_assignment(
             RoutingErrorCode.INVALID_REASSIGN_DELAY,
             f"Reassign after 1 to {MAX_REASSIGN_DELAY_MINUTES} minutes, or never (null).",
         )
-    settings, _ = TeamAssignment.objects.update_or_create(
-        team=team,
-        defaults={"strategy": strategy, "reassign_offline_after_minutes": delay, "updated_at": now},
-    )
+    with transaction.atomic():
+        next_tier = _checked_next_tier(team, escalates_to)
+        settings, _ = TeamAssignment.objects.update_or_create(
+            team=team,
+            defaults={
+                "strategy": strategy,
+                "reassign_offline_after_minutes": delay,
+                "escalates_to": next_tier,
+                "updated_at": now,
+            },
+        )
     return settings
+
+
+def _checked_next_tier(team: Team, next_tier_id: int | None) -> Team | None:
+    """The team `team` may escalate to. Every team's settings row is locked (in id order)
+    while the chain is checked, so two leads linking two teams to each other at the same
+    moment cannot make a loop between them."""
+    if next_tier_id is None:
+        return None
+    next_tier = Team.objects.filter(pk=next_tier_id).first()
+    if next_tier is None:
+        raise Invalid(RoutingErrorCode.UNKNOWN_TEAM, f"No team {next_tier_id} to escalate to.")
+    links = dict(
+        TeamAssignment.objects.select_for_update()
+        .order_by("pk")
+        .values_list("pk", "escalates_to_id")
+    )
+    links[team.pk] = next_tier.pk
+    seen = [team.pk]
+    step: int | None = next_tier.pk
+    while step is not None:
+        if step in seen:
+            raise Invalid(
+                RoutingErrorCode.TIER_CYCLE,
+                f"Escalating {team.name} to {next_tier.name} would lead back to {team.name}.",
+                {"chain": [*seen, step]},
+            )
+        seen.append(step)
+        step = links.get(step)
+    return next_tier
+
+
+def next_tier_of(team_id: int | None) -> Team | None:
+    """The team a ticket of `team_id` escalates to (None: no team, or the top tier)."""
+    if team_id is None:
+        return None
+    return Team.objects.filter(lower_tiers__team_id=team_id).first()
 
 
 def set_availability(

@@ -94,12 +94,17 @@ def test_a_team_reads_as_manual_until_configured(desk, as_user):
         "team_id": desk.support.pk,
         "strategy": "manual",
         "reassign_offline_after_minutes": None,
+        "escalates_to": None,
     }
 
 
 def test_a_supervisor_configures_their_team(desk, as_user):
     path = f"/teams/{desk.support.pk}/assignment"
-    body = {"strategy": "skills", "reassign_offline_after_minutes": 45}
+    body = {
+        "strategy": "skills",
+        "reassign_offline_after_minutes": 45,
+        "escalates_to": desk.billing.pk,
+    }
 
     response = put(as_user(desk.sam), path, body)
 

@@ -319,9 +319,12 @@ def _escalation(data: Mapping[str, Any], where: str) -> dict[str, Any]:
         raise Invalid("invalid_escalation", f"{where}: unknown metrics {metrics}.")
     clean: dict[str, Any] = {"on": data["on"], "do": data["do"], "metrics": sorted(set(metrics))}
     if data["do"] == "move_to_team":
-        if not Team.objects.filter(slug=data.get("team")).exists():
+        # "next_tier": the ticket's team's next support tier, whichever team that is.
+        team = data.get("team")
+        if team != "next_tier" and not Team.objects.filter(slug=team).exists():
             raise Invalid(
-                "invalid_escalation", f"{where}: move_to_team needs an existing team slug."
+                "invalid_escalation",
+                f"{where}: move_to_team needs an existing team slug or 'next_tier'.",
             )
         clean["team"] = data["team"]
     return clean

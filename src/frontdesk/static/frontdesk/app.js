@@ -75,6 +75,7 @@
     r: () => focusComposer("reply"),
     n: () => focusComposer("note"),
     a: () => { const take = $("[data-shortcut=a]"); if (take) take.click(); },
+    e: () => { const box = $("details[data-shortcut=e]"); if (box) { box.open = true; $("textarea", box).focus(); } },
     s: () => { const status = $("#ticket-side select[name=status]"); if (status) status.focus(); },
     "/": () => { const search = $("#global-search"); if (search) search.focus(); },
     "?": () => { const dialog = $("#shortcuts"); if (dialog && !dialog.open) dialog.showModal(); },

@@ -7,6 +7,7 @@ Each action takes keyword arguments, an explicit `actor` and `origin`, gets `now
 
 from frontdesk.tickets.actions.conversation import add_note, attach_file, post_reply
 from frontdesk.tickets.actions.create import create_ticket, create_ticket_idempotent
+from frontdesk.tickets.actions.escalate import escalate_ticket
 from frontdesk.tickets.actions.lifecycle import close_solved_tickets
 from frontdesk.tickets.actions.relations import (
     follow_ticket,
@@ -31,6 +32,7 @@ __all__ = [
     "create_ticket",
     "create_ticket_idempotent",
     "delete_saved_view",
+    "escalate_ticket",
     "follow_ticket",
     "link_tickets",
     "merge_tickets",
