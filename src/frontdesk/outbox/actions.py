@@ -22,7 +22,7 @@ from frontdesk.core.errors import Invalid, NotFound
 from frontdesk.mail.models import Mailbox
 from frontdesk.notifications.choices import NotificationKind
 from frontdesk.outbox.choices import AutoSubmitted, OutboundKind, OutboundState
-from frontdesk.outbox.defaults import ACKNOWLEDGMENT, TEMPLATE_KEYS, Wording
+from frontdesk.outbox.defaults import ACKNOWLEDGMENT, AUTOMATION_FALLBACK, TEMPLATE_KEYS, Wording
 from frontdesk.outbox.models import (
     EmailTemplate,
     NotificationPreference,
@@ -308,6 +308,58 @@ def acknowledge_new_ticket(
     email.save()
     _send_soon([email.pk])
     return email
+
+
+# --- (b2) automation emails ------------------------------------------------------------------
+
+
+def queue_email(
+    *, ticket: Ticket, to: Sequence[str], template: str, now: datetime | None = None
+) -> list[OutboundEmail]:
+    """The email of a trigger's or time rule's `send_email` action: one per address, worded
+    by the admin-editable template `template` (a name with no wording of its own falls back
+    to `ticket_update`), automatic (`Auto-Submitted: auto-generated`), threaded under the
+    ticket's conversation with the reply token in Reply-To. Our own addresses and inactive
+    people are skipped, so an automation cannot mail itself into a loop."""
+    now = now or clock.now()
+    own = _own_addresses()
+    people = {u.email.lower(): u for u in User.objects.filter(email__in=[a.lower() for a in to])}
+    addresses = sorted(
+        {a.lower() for a in to if a and a.lower() not in own}
+        - {e for e, u in people.items() if not u.is_active}
+    )
+    wording = wordings([template, AUTOMATION_FALLBACK])
+    chosen = wording.get(template) or wording[AUTOMATION_FALLBACK]
+    mailbox = _ticket_mailbox(ticket)
+    from_header, from_address = sender(mailbox)
+    ids = thread_ids(ticket)
+    emails = []
+    for address in addresses:
+        person = people.get(address)
+        values = ticket_values(ticket, requester=ticket.requester, agent=None, recipient=person)
+        body = render(chosen.body, values)
+        emails.append(
+            _new_email(
+                now=now,
+                from_address=from_address,
+                kind=OutboundKind.NOTIFICATION,
+                ticket=ticket,
+                mailbox=mailbox,
+                from_header=from_header,
+                to=[address],
+                subject=render_subject(chosen.subject, values),
+                body_text=body,
+                body_html=text_to_mail_html(body),
+                in_reply_to=ids[-1] if ids else "",
+                references=references_header(ids),
+                reply_to=reply_address(from_address, ticket.number),
+                auto_submitted=AutoSubmitted.AUTO_GENERATED,
+                rate_key=address,
+            )
+        )
+    OutboundEmail.objects.bulk_create(emails)
+    _send_soon(e.pk for e in emails if e.pk is not None)
+    return emails
 
 
 # --- (c) notifications by email -------------------------------------------------------------

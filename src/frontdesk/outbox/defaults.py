@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from frontdesk.notifications.choices import NotificationKind
 
 ACKNOWLEDGMENT = "acknowledgment"
+# The wording of trigger and time-rule emails whose template has no wording of its own.
+AUTOMATION_FALLBACK = "ticket_update"
 
 # Kinds that go out by email unless the user says otherwise; every kind shows in the app.
 EMAIL_BY_DEFAULT = frozenset(
@@ -53,6 +55,32 @@ DEFAULT_WORDING: dict[str, Wording] = {
             "You can follow the ticket at {{ticket.portal_url}}\n\n"
             "To add anything, simply reply to this email and keep [#{{ticket.number}}] "
             "in the subject."
+        ),
+    ),
+    # Automation emails (`send_email` in triggers and time rules); the defaults use these keys.
+    "pending_reminder": Wording(
+        subject="Re: {{ticket.subject}} [#{{ticket.number}}]",
+        body=(
+            "Hello {{recipient.name}},\n\n"
+            "we are still waiting for your answer on ticket #{{ticket.number}} "
+            "({{ticket.subject}}). Reply to this email to continue; without news the ticket "
+            "will be closed in a few days.\n\n"
+            "You can follow the ticket at {{ticket.portal_url}}"
+        ),
+    ),
+    "unassigned_urgent": Wording(
+        subject="[#{{ticket.number}}] Urgent and unassigned: {{ticket.subject}}",
+        body=_NOTIFICATION_BODY.replace(
+            "{{notification.text}}", "Nobody has taken this urgent ticket yet."
+        ),
+    ),
+    AUTOMATION_FALLBACK: Wording(
+        subject="Re: {{ticket.subject}} [#{{ticket.number}}]",
+        body=(
+            "Hello {{recipient.name}},\n\n"
+            "there is news on ticket #{{ticket.number}} ({{ticket.subject}}): it is now "
+            "{{ticket.status}}.\n\n"
+            "You can follow the ticket at {{ticket.portal_url}}"
         ),
     ),
     **{
