@@ -35,6 +35,7 @@ from frontdesk.approvals import actions as approval_actions
 from frontdesk.approvals.models import ApprovalRequest, ApprovalRule
 from frontdesk.customers.models import Membership, Organization
 from frontdesk.macros.models import Macro
+from frontdesk.mail.models import InboundMessage, Mailbox
 from frontdesk.notifications.models import Notification
 from frontdesk.outbox.models import EmailTemplate, NotificationPreference, OutboundEmail
 from frontdesk.routing.models import RoutingRule, TeamAssignment
@@ -298,6 +299,17 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/outbox/templates"): RULE_READ,
     ("PUT", "/outbox/templates/{template_key}"): ADMIN_WRITES,
     ("DELETE", "/outbox/templates/{template_key}"): ADMIN_DELETES,
+    # The email channel's settings and inbound records: administrators (reads need no admin
+    # scope; customers get a 404); raw MIME intake takes an admin token.
+    ("GET", "/mail/mailboxes"): RULE_READ,
+    ("POST", "/mail/mailboxes"): ADMIN_CREATES,
+    ("GET", "/mail/mailboxes/{mailbox_id}"): RULE_READ,
+    ("PUT", "/mail/mailboxes/{mailbox_id}"): ADMIN_WRITES,
+    ("DELETE", "/mail/mailboxes/{mailbox_id}"): ADMIN_DELETES,
+    ("GET", "/mail/inbound"): RULE_READ,
+    ("POST", "/mail/inbound"): ADMIN_CREATES,
+    ("GET", "/mail/inbound/{inbound_id}"): RULE_READ,
+    ("POST", "/mail/inbound/{inbound_id}/retry"): ADMIN_WRITES,
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
 }
@@ -476,7 +488,41 @@ def _support_escalates_to_billing(w: World) -> None:
     )
 
 
+def _mailbox(w: World) -> None:
+    from frontdesk.mail.actions import save_mailbox
+
+    save_mailbox(actor=w.desk.carol, address="help@desk.example", imap_password="secret")
+
+
+def _quarantined_mail(w: World) -> None:
+    from frontdesk.mail.actions import ingest
+
+    ingest(raw=b"Subject: no sender\r\n\r\nhello\r\n", source="imap")
+
+
+_MAILBOX = Call(
+    prepare=_mailbox,
+    params=lambda w: {"mailbox_id": Mailbox.objects.get(address="help@desk.example").pk},
+    body=lambda w: {"address": "help@desk.example", "display_name": "Help"},
+)
+_INBOUND = Call(
+    prepare=_quarantined_mail,
+    params=lambda w: {"inbound_id": InboundMessage.objects.get().pk},
+)
+_RAW_MAIL = (
+    b"From: Pat <pat@example.com>\r\nTo: help@desk.example\r\nSubject: Printer\r\n"
+    b"Message-ID: <matrix@example.com>\r\n\r\nIt smokes.\r\n"
+)
+
+
 CALLS: dict[tuple[str, str], Call] = {
+    ("POST", "/mail/mailboxes"): Call(body=lambda w: {"address": "new@desk.example"}),
+    ("GET", "/mail/mailboxes/{mailbox_id}"): _MAILBOX,
+    ("PUT", "/mail/mailboxes/{mailbox_id}"): _MAILBOX,
+    ("DELETE", "/mail/mailboxes/{mailbox_id}"): _MAILBOX,
+    ("POST", "/mail/inbound"): Call(body=lambda w: _RAW_MAIL),
+    ("GET", "/mail/inbound/{inbound_id}"): _INBOUND,
+    ("POST", "/mail/inbound/{inbound_id}/retry"): _INBOUND,
     ("PUT", "/routing/agents/{user_id}"): Call(
         body=lambda w: {"capacity": 7, "skills": ["vpn"], "working_calendar_id": None}
     ),
@@ -678,6 +724,8 @@ def client_for(persona: Persona, desk: Desk) -> Client:
 
 def send(client: Client, method: str, path: str, body: Any) -> Any:
     url = "/api/v1" + path
+    if isinstance(body, bytes):  # a raw email message
+        return client.generic(method, url, body, content_type="message/rfc822")
     if isinstance(body, dict) and "file" in body:
         return client.post(url, body)  # multipart
     if body is None:
@@ -741,6 +789,8 @@ def fingerprint() -> dict[str, Any]:
         "macros": sorted(Macro.objects.values_list("pk", "name", "usage_count")),
         "webhooks": sorted(Webhook.objects.values_list("pk", "name", "url", "event_types")),
         "webhook_deliveries": WebhookDelivery.objects.count(),
+        "mailboxes": sorted(Mailbox.objects.values_list("pk", "address", "display_name")),
+        "inbound_mail": sorted(InboundMessage.objects.values_list("pk", "state", "attempts")),
         "tokens": sorted(
             (pk, revoked is None)
             for pk, revoked in ApiToken.objects.values_list("pk", "revoked_at")
@@ -789,6 +839,7 @@ CASES = [
 def test_authorisation(route, persona, desk, make_ticket, settings, tmp_path):
     settings.ATTACHMENTS_DIR = tmp_path / "attachments"
     method, template = route
+    settings.MAIL_RAW_DIR = tmp_path / "mail"
     world = build_world(desk, make_ticket, getattr(desk, persona.ticket_of))
     call = CALLS.get(route, Call())
     call.prepare(world)
@@ -870,6 +921,11 @@ def test_admin_only_routes_are_the_documented_ones():
         ("DELETE", "/webhooks/{webhook_id}"),
         ("POST", "/webhooks/{webhook_id}/test"),
         ("POST", "/outbox/{outbound_id}/retry"),
+        ("POST", "/mail/mailboxes"),
+        ("PUT", "/mail/mailboxes/{mailbox_id}"),
+        ("DELETE", "/mail/mailboxes/{mailbox_id}"),
+        ("POST", "/mail/inbound"),
+        ("POST", "/mail/inbound/{inbound_id}/retry"),
         ("PUT", "/outbox/templates/{template_key}"),
         ("DELETE", "/outbox/templates/{template_key}"),
     } == ADMIN_ROUTES

@@ -363,6 +363,33 @@ def add_agents(scene: Scene, n: int) -> None:
         )
 
 
+def add_mailboxes(scene: Scene, n: int) -> None:
+    """Each with a default team, which the list shows."""
+    from frontdesk.mail.actions import save_mailbox
+
+    for i in range(n):
+        save_mailbox(
+            actor=scene.desk.carol,
+            address=f"box{scene.made + i}@desk.example",
+            default_team_id=scene.desk.support.pk,
+        )
+
+
+def add_inbound_mail(scene: Scene, n: int) -> None:
+    """Received mail: new tickets (with their ticket and mailbox) and quarantined ones."""
+    from frontdesk.mail.actions import ingest
+    from frontdesk.mail.models import Mailbox
+
+    mailbox, _ = Mailbox.objects.get_or_create(
+        address="in@desk.example", defaults={"created_at": clock.now(), "updated_at": clock.now()}
+    )
+    for i in range(n):
+        number = scene.made + i
+        sender = f"From: c{number}@example.org\r\n" if i % 2 else ""
+        raw = f"{sender}Subject: Mail {number}\r\nMessage-ID: <b{number}@x>\r\n\r\nHi\r\n"
+        ingest(raw=raw.encode(), source="cli", mailbox=mailbox)
+
+
 @dataclass(frozen=True)
 class ListEndpoint:
     path: str
@@ -399,6 +426,8 @@ LISTS = {
     "routing-agents": ListEndpoint("/routing/agents", add_agents, "sam"),
     "routing-agents-as-admin": ListEndpoint("/routing/agents", add_agents),
     "outbox": ListEndpoint("/outbox", add_outbound_emails),
+    "mail-mailboxes": ListEndpoint("/mail/mailboxes", add_mailboxes),
+    "mail-inbound": ListEndpoint("/mail/inbound", add_inbound_mail),
     "triggers": ListEndpoint("/triggers", add_triggers, "sam"),
     "time-rules": ListEndpoint("/time-rules", add_time_rules, "sam"),
     "trigger-runs": ListEndpoint("/triggers/runs", add_trigger_runs, "sam"),
@@ -413,6 +442,7 @@ LISTS = {
 @pytest.fixture
 def scene(desk, make_ticket, settings, tmp_path) -> Scene:
     settings.ATTACHMENTS_DIR = tmp_path / "attachments"
+    settings.MAIL_RAW_DIR = tmp_path / "mail"
     return Scene(desk, make_ticket(requester=desk.bob, team=desk.support))
 
 

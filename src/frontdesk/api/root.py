@@ -20,6 +20,7 @@ from frontdesk.approvals.api import router as approvals_router
 from frontdesk.core.errors import DomainError
 from frontdesk.customers.api import router as customers_router
 from frontdesk.macros.api import router as macros_router
+from frontdesk.mail.api import router as mail_router
 from frontdesk.notifications.api import router as notifications_router
 from frontdesk.outbox.api import router as outbox_router
 from frontdesk.routing.api import router as routing_router
@@ -49,6 +50,7 @@ api.add_router("", notifications_router)
 api.add_router("", routing_router)
 api.add_router("", sla_router)
 api.add_router("", approvals_router)
+api.add_router("", mail_router)
 api.add_router("", outbox_router)
 api.add_router("", triggers_router)
 api.add_router("", macros_router)

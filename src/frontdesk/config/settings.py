@@ -187,8 +187,13 @@ FRONTDESK_MAIL_MAX_HTML_BYTES = int(os.environ.get("FRONTDESK_MAIL_MAX_HTML_BYTE
 FRONTDESK_MAIL_NEW_TICKETS_PER_SENDER_HOUR = int(
     os.environ.get("FRONTDESK_MAIL_NEW_TICKETS_PER_SENDER_HOUR", "10")
 )
-# Provider inbound webhooks (django-anymail): the shared secret "user:password" of basic auth.
-ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("FRONTDESK_ANYMAIL_WEBHOOK_SECRET", "")}
+# Provider inbound webhooks (django-anymail, docs/email.md): the shared secret
+# "user:password" of basic auth, and Mailgun's webhook signing key (the Mailgun raw-MIME
+# webhook at /hooks/mail/mailgun/mime answers 404 until it is set).
+ANYMAIL = {
+    "WEBHOOK_SECRET": os.environ.get("FRONTDESK_ANYMAIL_WEBHOOK_SECRET", ""),
+    "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("FRONTDESK_MAILGUN_WEBHOOK_SIGNING_KEY", ""),
+}
 
 # Tasks: the database backend by default; REDIS_URL switches to RQ workers.
 REDIS_URL = os.environ.get("REDIS_URL", "")

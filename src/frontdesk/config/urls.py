@@ -15,6 +15,8 @@ urlpatterns = [
     path("desk/", include("frontdesk.outbox.urls")),
     path("desk/admin/sla/", include("frontdesk.sla.urls")),
     path("desk/admin/routing/", include("frontdesk.routing.urls")),
+    path("desk/admin/mail/", include("frontdesk.mail.urls")),
+    path("hooks/mail/", include("frontdesk.mail.hook_urls")),
     path("desk/", include("frontdesk.routing.assignment_urls")),
     path("desk/admin/", include("frontdesk.triggers.urls")),
     path("", include("frontdesk.approvals.urls")),

@@ -750,7 +750,10 @@ def save_mailbox(*, actor: User, mailbox_id: int | None = None, **fields: Any) -
     mailbox.updated_at = now
     mailbox.next_poll_at = None
     try:
-        mailbox.full_clean(exclude=["created_at", "updated_at", *SECRET_FIELDS])
+        # Unique addresses are the database's to check (below), as a race would be.
+        mailbox.full_clean(
+            exclude=["created_at", "updated_at", *SECRET_FIELDS], validate_unique=False
+        )
     except Exception as exc:
         raise Invalid(
             "invalid_mailbox",

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from django.conf import settings
 
@@ -56,7 +56,11 @@ def raw_path(sha256: str) -> Path:
     return raw_dir() / sha256[:2] / sha256[2:4] / f"{sha256}.eml"
 
 
-def store_raw(stream: IO[bytes], *, limit: int | None = None, durable: bool = True) -> Stored:
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def store_raw(stream: Readable, *, limit: int | None = None, durable: bool = True) -> Stored:
     """Stream `stream` into the store and return its digest, size and path. With
     `durable=False` the caller must call `sync_store()` before recording the message.
 

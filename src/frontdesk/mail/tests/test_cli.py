@@ -19,8 +19,13 @@ def test_files_are_stored_synced_and_processed(
 ) -> None:
     from frontdesk.mail import store
 
-    syncs = []
-    monkeypatch.setattr(store, "_syncfs", lambda: lambda fd: syncs.append(fd) or 0)
+    syncs: list[int] = []
+
+    def syncfs(fd: int) -> int:
+        syncs.append(fd)
+        return 0
+
+    monkeypatch.setattr(store, "_syncfs", lambda: syncfs)
     monkeypatch.setattr("frontdesk.mail.management.commands.ingest_email.BATCH", 2)
     files = []
     for n in range(3):
