@@ -12,6 +12,8 @@ urlpatterns = [
     path("desk/", include("frontdesk.tickets.urls")),
     path("desk/", include("frontdesk.customers.urls")),
     path("desk/", include("frontdesk.notifications.urls")),
+    path("desk/", include("frontdesk.macros.urls")),
+    path("desk/admin/webhooks/", include("frontdesk.webhooks.urls")),
     path("desk/", include("frontdesk.outbox.urls")),
     path("desk/admin/sla/", include("frontdesk.sla.urls")),
     path("desk/admin/routing/", include("frontdesk.routing.urls")),

@@ -74,6 +74,7 @@
     x: () => { const row = cursorRow(); const box = row && $("input[name=numbers]", row); if (box) { box.checked = !box.checked; updateBulkbar(); } },
     r: () => focusComposer("reply"),
     n: () => focusComposer("note"),
+    m: () => { const picker = $("#macro-search"); if (picker) picker.focus(); },
     a: () => { const take = $("[data-shortcut=a]"); if (take) take.click(); },
     e: () => { const box = $("details[data-shortcut=e]"); if (box) { box.open = true; $("textarea", box).focus(); } },
     s: () => { const status = $("#ticket-side select[name=status]"); if (status) status.focus(); },

@@ -8,6 +8,7 @@ sends back is always the current one and a draft in the composer survives field 
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -18,11 +19,13 @@ from frontdesk.approvals.queries import approval_for
 from frontdesk.core import clock
 from frontdesk.core.errors import Conflict, DomainError, Invalid, NotFound
 from frontdesk.core.web import render_page, request_user, staff_view
+from frontdesk.macros.actions import apply_changes_for_reply
 from frontdesk.sla.queries import ticket_sla
 from frontdesk.tickets import actions
 from frontdesk.tickets.access import access_ticket, visible_events, visible_to
 from frontdesk.tickets.choices import LinkKind
 from frontdesk.tickets.content import markdown_to_html
+from frontdesk.tickets.events import Origin
 from frontdesk.tickets.forms import CUSTOM_PREFIX, TicketFieldsForm, agent_choices
 from frontdesk.tickets.models import Ticket, TicketEvent, TicketLink
 from frontdesk.tickets.queries import event_list, message_list, ticket_detail, ticket_messages
@@ -214,7 +217,22 @@ def _newer_messages(user: User, number: int, last_id: str) -> list[Any]:
 def _send(request: HttpRequest, user: User, number: int, kind: str, body: str) -> None:
     if not body.strip():  # before any upload, so a failed send leaves no stray files
         raise Invalid("empty_body", _("Write a message first."))
+    if kind not in ("reply", "note"):
+        raise Invalid("invalid_kind", _("Choose a reply or a note."))
     origin = web_origin(request)
+    macro = request.POST.get("macro", "").strip()
+    with transaction.atomic():
+        _post(request, user, number, kind, body, origin)
+        if macro.isdigit():
+            # The macro picked in the composer: its field changes, made as this agent after
+            # the message (so a macro that hands the ticket to another team still gets its
+            # reply out), in the same transaction: a refused change sends nothing.
+            apply_changes_for_reply(actor=user, origin=origin, macro_id=int(macro), number=number)
+
+
+def _post(
+    request: HttpRequest, user: User, number: int, kind: str, body: str, origin: Origin
+) -> None:
     files = request.FILES.getlist("files")[:MAX_UPLOAD_FILES]
     uploaded = [
         actions.attach_file(
@@ -237,7 +255,7 @@ def _send(request: HttpRequest, user: User, number: int, kind: str, body: str) -
             body_html=body_html,
             attachment_ids=uploaded,
         )
-    elif kind == "reply":
+    else:
         actions.post_reply(
             actor=user,
             origin=origin,
@@ -247,8 +265,6 @@ def _send(request: HttpRequest, user: User, number: int, kind: str, body: str) -
             attachment_ids=uploaded,
             status=request.POST.get("status") or None,
         )
-    else:
-        raise Invalid("invalid_kind", _("Choose a reply or a note."))
 
 
 @require_POST
