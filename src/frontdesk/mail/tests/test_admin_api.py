@@ -102,6 +102,7 @@ def test_the_quarantine_lists_records_and_retry_processes(
     desk: Any, mailbox: Any, make_mail: Any, as_user: Any
 ) -> None:
     good = actions.ingest(raw=make_mail(), source=Source.CLI, mailbox=mailbox)
+    assert good.ticket is not None
     bad = actions.ingest(raw=b"Subject: no sender\r\n\r\nhi\r\n", source=Source.IMAP)
     client = as_user(desk.carol)
     listed = client.get("/api/v1/mail/inbound?state=quarantined").json()
@@ -181,7 +182,7 @@ def test_raw_mime_over_http_needs_an_admin_token(desk: Any, make_mail: Any, as_u
 
 
 def test_the_pollers_error_never_holds_the_password(desk: Any, monkeypatch: Any) -> None:
-    from imapclient.exceptions import LoginError
+    from imapclient.exceptions import LoginError  # type: ignore[import-untyped]
 
     from frontdesk.mail import imap
 

@@ -135,10 +135,11 @@ def test_quarantine_record_retry_and_raw_download(
     assert download["Content-Type"] == "application/octet-stream"
     assert download["X-Content-Type-Options"] == "nosniff"
     assert download["Content-Disposition"].startswith("attachment;")
-    assert b"".join(download.streaming_content) == raw_path(row.sha256).read_bytes() == raw
+    assert download.getvalue() == raw_path(row.sha256).read_bytes() == raw
     retried = admin.post(f"/desk/admin/mail/inbound/{row.pk}/retry/", follow=True)
     assert "Still quarantined" in retried.content.decode()
     ok = actions.ingest(raw=make_mail(), source=Source.CLI, mailbox=mailbox)
+    assert ok.ticket is not None
     processed = admin.get("/desk/admin/mail/inbound/?state=processed").content.decode()
     assert f"#{ok.ticket.number}" in processed
 

@@ -23,6 +23,8 @@ def test_the_quoted_part_is_folded_and_remote_images_stay_blocked(
     row = ingest(
         raw=make_mail(body="Still smoking.", html=REPLY_HTML), source=Source.CLI, mailbox=mailbox
     )
+    assert row.ticket is not None
+    assert row.ticket_message is not None
     client = Client()
     client.force_login(desk.carol)
     page = client.get(f"/desk/tickets/{row.ticket.number}/").content.decode()
