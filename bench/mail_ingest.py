@@ -10,7 +10,8 @@ BENCH_MESSAGES small message files: about 55% new requests from 300 senders, 30%
 threaded by In-Reply-To, 5% replies found only by References, 5% out-of-office answers, 5%
 with a small PDF attachment. One `frontdesk ingest-email FILE...` process (one worker)
 ingests them all; the rate is messages per second of that process's wall time, Django's
-start-up included. Then a fresh process ingests one 25 MB message (an 18 MB attachment,
+start-up included; its CPU time (user + system) is reported too, as a rate that other load on
+the machine does not change. Then a fresh process ingests one 25 MB message (an 18 MB attachment,
 base64) and reports its peak resident memory above the level after a warm-up message.
 
 Results go to bench/results/mail_ingest.json and are printed as a Markdown table.
@@ -59,9 +60,12 @@ def main() -> None:
     for db in DBS:
         env = environment(db)
         frontdesk(["migrate", "--verbosity", "0"], env)
+        load = os.getloadavg()[0]
+        cpu_before = _children_cpu()
         started = time.perf_counter()
         out = frontdesk(["ingest-email", "--no-ack", *map(str, messages)], env)
         seconds = time.perf_counter() - started
+        cpu = _children_cpu() - cpu_before
         states: dict[str, int] = {}
         for line in out.splitlines():
             state = line.split(": ", 1)[1].split(" ", 1)[0] if ": " in line else "?"
@@ -83,6 +87,9 @@ def main() -> None:
                 "messages": len(messages),
                 "seconds": round(seconds, 2),
                 "per_second": round(len(messages) / seconds, 1),
+                "cpu_seconds": round(cpu, 2),
+                "per_cpu_second": round(len(messages) / cpu, 1),
+                "load_before": round(load, 2),
                 "states": states,
                 **memory,
             }
@@ -91,13 +98,23 @@ def main() -> None:
     out_file = ROOT / "bench" / "results" / "mail_ingest.json"
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(json.dumps(results, indent=2) + "\n")
-    print("| database | messages | seconds | messages/s | 25 MB message: extra peak memory |")
-    print("|---|---|---|---|---|")
+    print(
+        "| database | messages | seconds | messages/s | CPU seconds | messages per CPU second "
+        "| load before | 25 MB message: extra peak memory |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for run in runs:
         print(
             f"| {run['db']} | {run['messages']} | {run['seconds']} | {run['per_second']} "
+            f"| {run['cpu_seconds']} | {run['per_cpu_second']} | {run['load_before']} "
             f"| {run['extra_mb']} MB |"
         )
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of the finished child processes (the ingest command)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def environment(db: str) -> dict[str, str]:
