@@ -24,6 +24,7 @@ from frontdesk.mail.api import router as mail_router
 from frontdesk.notifications.api import router as notifications_router
 from frontdesk.outbox.api import router as outbox_router
 from frontdesk.routing.api import router as routing_router
+from frontdesk.search.api import router as search_router
 from frontdesk.sla.api import router as sla_router
 from frontdesk.tickets.api import catalog_router
 from frontdesk.tickets.api import router as tickets_router
@@ -50,6 +51,7 @@ api.add_router("", notifications_router)
 api.add_router("", routing_router)
 api.add_router("", sla_router)
 api.add_router("", approvals_router)
+api.add_router("", search_router)
 api.add_router("", mail_router)
 api.add_router("", outbox_router)
 api.add_router("", triggers_router)

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "frontdesk.outbox",
     "frontdesk.macros",
     "frontdesk.webhooks",
+    "frontdesk.search",
     "frontdesk.demo",
     # After our apps, so that our templates (accounts/templates) override allauth's.
     "allauth",

@@ -9,6 +9,7 @@ from django.db import connection
 
 from frontdesk.accounts.models import User
 from frontdesk.core.errors import Conflict, Invalid
+from frontdesk.search.actions import queue_reindex
 from frontdesk.sla.actions.deadlines import refresh_deadlines
 from frontdesk.tickets.choices import StatusCategory
 from frontdesk.tickets.errors import TicketErrorCode
@@ -71,6 +72,7 @@ def save_ticket(ticket: Ticket, now: datetime, *, tags: Iterable[str] | None = N
     here, so no change to what the clocks read can leave a stale due time behind."""
     refresh_deadlines(ticket, now=now, tags=tags)
     ticket.save()
+    queue_reindex(ticket.pk)  # the search document, rebuilt after commit (docs/search.md)
 
 
 def touch(ticket: Ticket, now: datetime) -> None:

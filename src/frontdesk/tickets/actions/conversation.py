@@ -17,6 +17,7 @@ from frontdesk.core import clock
 from frontdesk.core.errors import Forbidden, Invalid
 from frontdesk.notifications.actions import notify_customer_replied
 from frontdesk.outbox.actions import queue_reply
+from frontdesk.search.actions import queue_reindex
 from frontdesk.tickets.access import access_ticket, require_can_note, require_can_reply
 from frontdesk.tickets.actions._common import (
     closed_reply_policy,
@@ -185,6 +186,7 @@ def attach_file(
             content_type=sniff_content_type(head, safe_name),
             created_at=now,
         )
+        queue_reindex(ticket.pk)
         record_event(
             ticket,
             EventAction.ATTACHED,
@@ -242,6 +244,7 @@ def _add_message(
     body_html: str | None,
     now: datetime,
 ) -> Message:
+    queue_reindex(ticket.pk)  # the search document, rebuilt after commit (docs/search.md)
     return Message.objects.create(
         ticket=ticket,
         kind=kind,

@@ -1,0 +1,5 @@
+from enum import StrEnum
+
+
+class SearchErrorCode(StrEnum):
+    INVALID_QUERY = "invalid_query"

@@ -1,0 +1,89 @@
+"""Query plans on PostgreSQL: with a few thousand seeded tickets and fresh statistics, the
+search, the open-ticket list and the sidebar's view counts use indexes, not a full scan of
+the tickets or documents (the shapes that stay fast at 1M, docs/search.md)."""
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from conftest import Desk
+from django.db import connection
+
+from frontdesk.accounts.models import User
+from frontdesk.demo.seed import seed
+from frontdesk.search.backends import PostgresBackend
+from frontdesk.search.query import parse
+from frontdesk.tickets.models import Ticket
+from frontdesk.tickets.queries import TicketFilters, ticket_list
+from frontdesk.tickets.queues import QUEUES, queue_tickets
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans"),
+]
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def plan(queryset: Any) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        return json.dumps(cursor.fetchone()[0])
+
+
+def seq_scans(text: str) -> list[str]:
+    """The relations a plan reads by sequential scan."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("Node Type") == "Seq Scan":
+                found.append(node.get("Relation Name", ""))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(text))
+    return found
+
+
+def test_search_lists_and_counts_use_indexes(desk: Desk) -> None:
+    # One seeding for every check (the rows roll back with the test's transaction;
+    # ANALYZE counts this transaction's own rows).
+    seed(tickets=6000, messages=3, messages_max=5, batch=2000, now=NOW)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    agent = (
+        User.objects.filter(role="agent", teams__isnull=False)
+        .exclude(pk__in=[desk.alice.pk, desk.dave.pk])
+        .order_by("pk")
+        .first()
+    )
+    assert agent is not None
+
+    # A staff word search: the GIN index on the documents' vector.
+    words = parse("quixotically").positive_terms
+    text = plan(Ticket.objects.filter(PostgresBackend().matches(words, staff=True)))
+    assert "search_document_vector" in text
+    assert "search_document" not in seq_scans(text)
+
+    # A fragment: the vector or the trigram index, never a scan of every document.
+    fragment = parse("AT-105555").positive_terms
+    text = plan(Ticket.objects.filter(PostgresBackend().matches(fragment, staff=True)))
+    assert "search_document" not in seq_scans(text), text
+
+    # The first page of open tickets, for the admin and an agent: an index in update order.
+    filters = TicketFilters(status_category=["new", "open", "pending", "on_hold"])
+    for user in (desk.carol, agent):
+        page = ticket_list(user, filters).order_by("-updated_at", "-pk")[:26]
+        text = plan(page)
+        assert "tickets_ticket" not in seq_scans(text), text
+
+    # The sidebar's counts: each a LIMIT 1000 over an index.
+    for queue in QUEUES:
+        text = plan(queue_tickets(agent, queue).order_by()[:1000].values("pk"))
+        assert '"Node Type": "Limit"' in text, queue.slug
+        assert "tickets_ticket" not in seq_scans(text), (queue.slug, text)
