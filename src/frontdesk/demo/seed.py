@@ -10,7 +10,9 @@ runs in a live help desk. What it writes keeps the invariants the actions keep:
   and `updated_at` is never before `created_at`;
 - numbers come from the same `TicketCounter` row the actions use, advanced once per batch
   (`value = value + batch`), so tickets created later through the API continue the sequence;
-- every ticket has its opening message from the requester and one CREATED event.
+- every ticket has its opening message from the requester and one CREATED event;
+- every ticket has its search document (`search.SearchDocument`), composed from the same
+  text the batch writes, as `search.actions.reindex_tickets` would compose it.
 
 Rows are built per batch (memory stays bounded) and written with `bulk_create` inside one
 transaction per batch. Output is deterministic for a given seed and `now`.
@@ -19,7 +21,7 @@ transaction per batch. Output is deterministic for a given seed and `now`.
 import random
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate
@@ -28,9 +30,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 
+from frontdesk.accounts.models import User
 from frontdesk.core import clock
+from frontdesk.customers.models import Organization
 from frontdesk.demo import seed_text
 from frontdesk.demo.seed_people import Agent, Pool, Requester, Squad, ensure_pool
+from frontdesk.search.actions import write_documents
+from frontdesk.search.documents import DocumentText, Part, compose
 from frontdesk.tickets.choices import (
     Channel,
     EventAction,
@@ -40,7 +46,14 @@ from frontdesk.tickets.choices import (
     TicketType,
 )
 from frontdesk.tickets.content import text_to_html
-from frontdesk.tickets.models import Message, Ticket, TicketCounter, TicketEvent, TicketTag
+from frontdesk.tickets.models import (
+    Message,
+    Tag,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    TicketTag,
+)
 
 COUNTER_NAME = "ticket"  # the TicketCounter row tickets.actions numbers tickets from
 SPAN = timedelta(days=730)
@@ -102,10 +115,40 @@ class Plan:
     total: int
     messages: int
     now: datetime
+    messages_max: int = 0  # > messages: each ticket gets between the two, uniformly
+    names: "Names | None" = None
+
+    def message_count(self, rng: random.Random) -> int:
+        if self.messages_max > self.messages:
+            return rng.randint(self.messages, self.messages_max)
+        return self.messages
 
     @property
     def start(self) -> datetime:
         return self.now - SPAN
+
+
+@dataclass(frozen=True)
+class Names:
+    """What search documents show of people, organisations and tags, read once."""
+
+    people: dict[int, tuple[str, str]]  # user id -> (name, email)
+    organizations: dict[int, str]
+    tags: dict[int, str]
+
+    @staticmethod
+    def load(pool: Pool) -> "Names":
+        ids = [r.id for r in pool.requesters]
+        return Names(
+            people={
+                pk: (name, email)
+                for pk, name, email in User.objects.filter(pk__in=ids).values_list(
+                    "pk", "name", "email"
+                )
+            },
+            organizations=dict(Organization.objects.values_list("pk", "name")),
+            tags=dict(Tag.objects.filter(pk__in=pool.tags).values_list("pk", "name")),
+        )
 
 
 @dataclass
@@ -133,6 +176,7 @@ class SeedReport:
     batch: int
     seconds: dict[str, float] = field(default_factory=dict)
     tickets_per_second: float = 0.0
+    documents: int = 0
 
 
 def seed(
@@ -143,15 +187,27 @@ def seed(
     batch: int = 5000,
     now: datetime | None = None,
     progress: Callable[[int], None] | None = None,
+    messages_max: int = 0,
+    search: bool = True,
 ) -> SeedReport:
-    """Generate `tickets` tickets with `messages` messages each; see the module docstring."""
+    """Generate `tickets` tickets with `messages` messages each (or between `messages` and
+    `messages_max`); see the module docstring. `search=False` skips the search documents
+    (then run `frontdesk search reindex`)."""
     if tickets < 0 or messages < 1 or batch < 1:
         raise ValueError("tickets >= 0, messages >= 1 and batch >= 1 are required")
+    if messages_max and messages_max < messages:
+        raise ValueError("the largest number of messages must be at least the smallest")
     started = time.monotonic()
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     pool = ensure_pool()
     setup_done = time.monotonic()
-    plan = Plan(total=tickets, messages=messages, now=now or clock.now())
+    plan = Plan(
+        total=tickets,
+        messages=messages,
+        now=now or clock.now(),
+        messages_max=messages_max,
+        names=Names.load(pool) if search else None,
+    )
     counts: Counter[str] = Counter()
     numbers: list[int] = []
     for offset in range(0, tickets, batch):
@@ -185,11 +241,40 @@ def write_batch(
     drafts = [draft_ticket(rng, pool, plan, offset + i, first_number + i) for i in range(size)]
     Ticket.objects.bulk_create([d.ticket for d in drafts])
     written = Counter(tickets=len(drafts))
-    written["messages"] = len(Message.objects.bulk_create(_messages(rng, drafts)))
+    messages = _messages(rng, drafts)
+    written["messages"] = len(Message.objects.bulk_create(messages))
     written["events"] = len(TicketEvent.objects.bulk_create(_events(drafts)))
     tags = [TicketTag(ticket_id=d.ticket.pk, tag_id=t) for d in drafts for t in d.tag_ids]
     written["ticket_tags"] = len(TicketTag.objects.bulk_create(tags))
+    if plan.names is not None:
+        written["documents"] = write_documents(_documents(plan.names, drafts, messages), plan.now)
     return written
+
+
+def _documents(
+    names: Names, drafts: list[Draft], messages: list[Message]
+) -> Iterator[tuple[int, DocumentText]]:
+    """The search documents of a batch, from the rows just written (see `search.documents`)."""
+    parts: dict[int, list[Part]] = {}
+    for message in messages:
+        parts.setdefault(message.ticket_id, []).append(Part(message.body_text, message.is_public))
+    for draft in drafts:
+        ticket = draft.ticket
+        name, email = names.people.get(ticket.requester_id, ("", ""))
+        yield (
+            ticket.pk,
+            compose(
+                number=ticket.number,
+                subject=ticket.subject,
+                requester_name=name,
+                requester_email=email,
+                organization=names.organizations.get(ticket.organization_id or 0),
+                tags=[names.tags[t] for t in draft.tag_ids if t in names.tags],
+                custom_fields=ticket.custom_fields,
+                messages=parts.get(ticket.pk, []),
+                attachments=[],
+            ),
+        )
 
 
 def draft_ticket(rng: random.Random, pool: Pool, plan: Plan, index: int, number: int) -> Draft:
@@ -199,7 +284,7 @@ def draft_ticket(rng: random.Random, pool: Pool, plan: Plan, index: int, number:
     squad = rng.choice(pool.squads)
     category = _category(rng, index / plan.total)
     assignee, agent = _staffing(rng, squad, category)
-    kinds = _kinds(rng, plan.messages, agent_may_reply=category != StatusCategory.NEW)
+    kinds = _kinds(rng, plan.message_count(rng), agent_may_reply=category != StatusCategory.NEW)
     times = _times(rng, created, len(kinds), plan.now)
     ticket = Ticket(
         number=number,
@@ -369,6 +454,7 @@ def _report(
         messages=counts["messages"],
         events=counts["events"],
         ticket_tags=counts["ticket_tags"],
+        documents=counts["documents"],
         first_number=min(numbers, default=None),
         last_number=max(numbers, default=None),
         database=connection.vendor,
