@@ -52,7 +52,7 @@ def test_standard_input_and_a_missing_file(
     assert out.getvalue().startswith("-: processed")
     with pytest.raises(SystemExit) as exit_status:
         call_command("ingest_email", str(tmp_path / "nope.eml"), stderr=io.StringIO())
-    assert exit_status.value.code == 1
+    assert exit_status.value.code == 75  # EX_TEMPFAIL: an MTA delivers it again later
     assert InboundMessage.objects.get().state == State.PROCESSED
 
 
