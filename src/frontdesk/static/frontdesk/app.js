@@ -105,6 +105,9 @@
       return;
     }
     if (event.key === "g") { pendingG = true; setTimeout(() => { pendingG = false; }, 1000); return; }
+    // Enter keeps activating the focused button, link or summary; it opens the list's
+    // current row only when nothing else has the focus.
+    if (event.key === "Enter" && event.target !== document.body) return;
     const action = keys[event.key];
     if (!action) return;
     event.preventDefault();
