@@ -26,6 +26,7 @@ from frontdesk.core import clock
 from frontdesk.core.errors import Conflict, Invalid, NotFound
 from frontdesk.notifications.actions import notify, ticket_label
 from frontdesk.notifications.choices import NotificationKind
+from frontdesk.outbox.actions import queue_approval_request
 from frontdesk.tickets.access import visible_to
 from frontdesk.tickets.actions._common import default_status, save_ticket, set_status, touch
 from frontdesk.tickets.choices import EventAction, MessageKind, StatusCategory, TicketType
@@ -114,6 +115,9 @@ def request_approval(
             now=now,
             dedupe_key=f"approval:{request.pk}",
         )
+        # The email carries each approver's one-time link (only its hash is stored, so it
+        # is made here, in the transaction that sends it).
+        queue_approval_request(ticket, approval_links(request, now=now), now=now)
     return request
 
 

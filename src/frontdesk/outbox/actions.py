@@ -7,7 +7,7 @@ the threading headers (docs/email.md, "Outbound").
 """
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -22,7 +22,13 @@ from frontdesk.core.errors import Invalid, NotFound
 from frontdesk.mail.models import Mailbox
 from frontdesk.notifications.choices import NotificationKind
 from frontdesk.outbox.choices import AutoSubmitted, OutboundKind, OutboundState
-from frontdesk.outbox.defaults import ACKNOWLEDGMENT, AUTOMATION_FALLBACK, TEMPLATE_KEYS, Wording
+from frontdesk.outbox.defaults import (
+    ACKNOWLEDGMENT,
+    APPROVAL_REQUEST,
+    AUTOMATION_FALLBACK,
+    TEMPLATE_KEYS,
+    Wording,
+)
 from frontdesk.outbox.models import (
     EmailTemplate,
     NotificationPreference,
@@ -362,6 +368,49 @@ def queue_email(
     return emails
 
 
+# --- (b3) approval requests -----------------------------------------------------------------
+
+
+def queue_approval_request(
+    ticket: Ticket, links: Mapping[User, str], *, now: datetime | None = None
+) -> list[OutboundEmail]:
+    """One email per approver with their one-time decision link (a path from
+    `approvals.actions.approval_link`, made absolute with FRONTDESK_PUBLIC_URL), for the
+    approvers whose preferences ask for approval requests by email."""
+    now = now or clock.now()
+    _in_app_only, by_email = split_by_preference(
+        [p for p in links if p.email and p.is_active], NotificationKind.APPROVAL_REQUESTED
+    )
+    wording = wordings([APPROVAL_REQUEST])[APPROVAL_REQUEST]
+    mailbox = default_mailbox()
+    from_header, from_address = sender(mailbox)
+    base = settings.FRONTDESK_PUBLIC_URL.rstrip("/")
+    emails = []
+    for person in by_email:
+        values = ticket_values(ticket, requester=ticket.requester, agent=None, recipient=person)
+        values["approval.url"] = base + links[person]
+        body = render(wording.body, values)
+        emails.append(
+            _new_email(
+                now=now,
+                from_address=from_address,
+                kind=OutboundKind.APPROVAL,
+                ticket=ticket,
+                recipient=person,
+                mailbox=mailbox,
+                from_header=from_header,
+                to=[person.email],
+                subject=render_subject(wording.subject, values),
+                body_text=body,
+                body_html=text_to_mail_html(body),
+                auto_submitted=AutoSubmitted.AUTO_GENERATED,
+            )
+        )
+    OutboundEmail.objects.bulk_create(emails)
+    _send_soon(e.pk for e in emails if e.pk is not None)
+    return emails
+
+
 # --- (c) notifications by email -------------------------------------------------------------
 
 
@@ -380,8 +429,15 @@ class NotificationMail:
 def queue_notification_emails(mails: Sequence[NotificationMail], *, now: datetime) -> int:
     """Queue one email per notification, worded by the kind's template, in a fixed number
     of queries. With a dedupe key, a recipient gets one email per key however often this
-    runs. Returns how many were queued (or already were)."""
-    mails = [m for m in mails if m.recipient.email and m.recipient.is_active]
+    runs. Returns how many were queued (or already were). Approval requests are left to
+    `queue_approval_request`, whose email carries the approver's decision link."""
+    mails = [
+        m
+        for m in mails
+        if m.recipient.email
+        and m.recipient.is_active
+        and m.kind != NotificationKind.APPROVAL_REQUESTED
+    ]
     if not mails:
         return 0
     texts = wordings({m.kind for m in mails})

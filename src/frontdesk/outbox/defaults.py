@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from frontdesk.notifications.choices import NotificationKind
 
 ACKNOWLEDGMENT = "acknowledgment"
+APPROVAL_REQUEST = "approval_request"
 # The wording of trigger and time-rule emails whose template has no wording of its own.
 AUTOMATION_FALLBACK = "ticket_update"
 
@@ -55,6 +56,16 @@ DEFAULT_WORDING: dict[str, Wording] = {
             "You can follow the ticket at {{ticket.portal_url}}\n\n"
             "To add anything, simply reply to this email and keep [#{{ticket.number}}] "
             "in the subject."
+        ),
+    ),
+    APPROVAL_REQUEST: Wording(
+        subject="[#{{ticket.number}}] Approval requested: {{ticket.subject}}",
+        body=(
+            "Hello {{recipient.name}},\n\n"
+            "{{requester.name}} asks for something that needs your approval: "
+            "ticket #{{ticket.number}}, {{ticket.subject}}.\n\n"
+            "Approve or reject it here (the link works once, for 14 days): {{approval.url}}\n\n"
+            "Or open the ticket: {{ticket.url}}"
         ),
     ),
     # Automation emails (`send_email` in triggers and time rules); the defaults use these keys.

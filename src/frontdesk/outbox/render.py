@@ -25,6 +25,7 @@ PLACEHOLDERS: dict[str, str] = {
     "agent.name": "Who caused the mail (the acting agent), or Frontdesk",
     "recipient.name": "The person the mail is for",
     "notification.text": "The notification's one-line text",
+    "approval.url": "An approver's one-time link to approve or reject (approval requests only)",
 }
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s]{1,64})\s*\}\}")

@@ -308,3 +308,24 @@ def test_two_concurrent_decisions_make_exactly_one(
     expected = "approved" if decisions[0].action == EventAction.APPROVAL_APPROVED else "rejected"
     assert request.state == expected
     assert fresh(ticket).status.slug == ("open" if expected == "approved" else "solved")
+
+
+def test_approvers_are_emailed_a_link_that_decides(
+    desk: Any, rule: Any, service_request: Any, settings: Any
+) -> None:
+    from frontdesk.outbox.models import OutboundEmail
+
+    settings.FRONTDESK_PUBLIC_URL = "https://help.example.com"
+    rule()
+    ticket = service_request()
+    (email,) = OutboundEmail.objects.filter(ticket=ticket, kind="approval")
+    assert email.to == [desk.sam.email]
+    url = next(w for w in email.body_text.split() if w.startswith("https://help.example.com"))
+    # One email per approver, and no second, link-less notification email.
+    assert OutboundEmail.objects.filter(ticket=ticket, to=[desk.sam.email]).count() == 1
+    decide_by_token(link_token(url.removeprefix("https://help.example.com")), approve=True)
+    assert pending_or_none(ticket) is None
+
+
+def pending_or_none(ticket: Ticket) -> ApprovalRequest | None:
+    return ApprovalRequest.objects.filter(ticket=ticket, state="pending").first()
