@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "frontdesk.macros",
     "frontdesk.webhooks",
     "frontdesk.search",
+    "frontdesk.portal",
     "frontdesk.demo",
     # After our apps, so that our templates (accounts/templates) override allauth's.
     "allauth",
@@ -270,6 +271,11 @@ FRONTDESK_WEBHOOK_TIMEOUT_SECONDS = float(
     os.environ.get("FRONTDESK_WEBHOOK_TIMEOUT_SECONDS", "10")
 )
 FRONTDESK_WEBHOOK_DISABLE_AFTER = int(os.environ.get("FRONTDESK_WEBHOOK_DISABLE_AFTER", "15"))
+
+# Customer portal (docs/portal.md). The brand used when no Brand row matches the request.
+FRONTDESK_BRAND_NAME = os.environ.get("FRONTDESK_BRAND_NAME", "Frontdesk")
+FRONTDESK_BRAND_COLOUR = os.environ.get("FRONTDESK_BRAND_COLOUR", "#1f5fbf")
+FRONTDESK_BRAND_TEXT_COLOUR = os.environ.get("FRONTDESK_BRAND_TEXT_COLOUR", "#ffffff")
 
 # Ticket lifecycle knobs (docs/configuration.md).
 FRONTDESK_AUTO_CLOSE_DAYS = int(os.environ.get("FRONTDESK_AUTO_CLOSE_DAYS", "4"))

@@ -21,6 +21,7 @@ urlpatterns = [
     path("hooks/mail/", include("frontdesk.mail.hook_urls")),
     path("desk/", include("frontdesk.routing.assignment_urls")),
     path("desk/admin/", include("frontdesk.triggers.urls")),
+    path("portal/", include("frontdesk.portal.urls")),
     path("", include("frontdesk.approvals.urls")),
     path("", RedirectView.as_view(url="/desk/", permanent=False)),
 ]
