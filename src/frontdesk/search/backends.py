@@ -139,7 +139,7 @@ class PostgresBackend:
     def rank(self, terms: Sequence[Term], *, staff: bool) -> RawSQL:
         sql, params = self.tsquery(terms)
         return RawSQL(  # noqa: S611 - our SQL; terms are parameters
-            f"(SELECT ts_rank({self._vector(staff=staff)}, {sql}) FROM search_document d "  # noqa: S608
+            f"(SELECT ts_rank({self._vector(staff=staff)}, {sql})::float8 FROM search_document d "  # noqa: S608
             f'WHERE d.ticket_id = "{TICKET_TABLE}"."id")',
             params,
             output_field=FloatField(),
