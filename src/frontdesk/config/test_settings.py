@@ -18,5 +18,12 @@ else:
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+if os.environ.get("FRONTDESK_TEST_TASKS") == "rq" and REDIS_URL:  # noqa: F405
+    # The scale-out path (.ci/run): the RQ backend on Redis (REDIS_URL), with jobs run in the
+    # test process as soon as they are enqueued (`ASYNC: False`), so the suite's assertions
+    # hold while every task still goes through RQ's enqueue, serialisation and job execution.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "ASYNC": False}}  # type: ignore[dict-item]  # noqa: F405
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns if it is missing
