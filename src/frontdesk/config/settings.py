@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "frontdesk.webhooks",
     "frontdesk.search",
     "frontdesk.portal",
+    "frontdesk.alerts",
     "frontdesk.demo",
     # After our apps, so that our templates (accounts/templates) override allauth's.
     "allauth",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("desk/admin/routing/", include("frontdesk.routing.urls")),
     path("desk/admin/mail/", include("frontdesk.mail.urls")),
     path("hooks/mail/", include("frontdesk.mail.hook_urls")),
+    path("hooks/alerts/", include("frontdesk.alerts.hook_urls")),
     path("desk/", include("frontdesk.routing.assignment_urls")),
     path("desk/admin/", include("frontdesk.triggers.urls")),
     path("portal/", include("frontdesk.portal.urls")),
