@@ -18,7 +18,9 @@ from frontdesk.accounts.api import router as accounts_router
 from frontdesk.api.auth import ActiveSessionAuth, TokenAuth
 from frontdesk.approvals.api import router as approvals_router
 from frontdesk.core.errors import DomainError
+from frontdesk.csat.api import router as csat_router
 from frontdesk.customers.api import router as customers_router
+from frontdesk.kb.api import router as kb_router
 from frontdesk.macros.api import router as macros_router
 from frontdesk.mail.api import router as mail_router
 from frontdesk.notifications.api import router as notifications_router
@@ -52,6 +54,8 @@ api.add_router("", routing_router)
 api.add_router("", sla_router)
 api.add_router("", approvals_router)
 api.add_router("", search_router)
+api.add_router("", kb_router)
+api.add_router("", csat_router)
 api.add_router("", mail_router)
 api.add_router("", outbox_router)
 api.add_router("", triggers_router)

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "frontdesk.macros",
     "frontdesk.webhooks",
     "frontdesk.search",
+    "frontdesk.kb",
+    "frontdesk.csat",
     "frontdesk.portal",
     "frontdesk.alerts",
     "frontdesk.demo",
@@ -277,6 +279,9 @@ FRONTDESK_WEBHOOK_DISABLE_AFTER = int(os.environ.get("FRONTDESK_WEBHOOK_DISABLE_
 FRONTDESK_BRAND_NAME = os.environ.get("FRONTDESK_BRAND_NAME", "Frontdesk")
 FRONTDESK_BRAND_COLOUR = os.environ.get("FRONTDESK_BRAND_COLOUR", "#1f5fbf")
 FRONTDESK_BRAND_TEXT_COLOUR = os.environ.get("FRONTDESK_BRAND_TEXT_COLOUR", "#ffffff")
+
+# Satisfaction surveys when a ticket is solved (docs/knowledge-base.md, "Satisfaction").
+FRONTDESK_CSAT_ENABLED = env_bool("FRONTDESK_CSAT_ENABLED", default=True)
 
 # Ticket lifecycle knobs (docs/configuration.md).
 FRONTDESK_AUTO_CLOSE_DAYS = int(os.environ.get("FRONTDESK_AUTO_CLOSE_DAYS", "4"))

@@ -22,6 +22,8 @@ urlpatterns = [
     path("hooks/alerts/", include("frontdesk.alerts.hook_urls")),
     path("desk/", include("frontdesk.routing.assignment_urls")),
     path("desk/admin/", include("frontdesk.triggers.urls")),
+    path("", include("frontdesk.kb.urls")),
+    path("", include("frontdesk.csat.urls")),
     path("portal/", include("frontdesk.portal.urls")),
     path("", include("frontdesk.approvals.urls")),
     path("", RedirectView.as_view(url="/desk/", permanent=False)),
