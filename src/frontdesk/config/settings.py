@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "frontdesk.csat",
     "frontdesk.portal",
     "frontdesk.alerts",
+    "frontdesk.intake",
     "frontdesk.demo",
     # After our apps, so that our templates (accounts/templates) override allauth's.
     "allauth",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("desk/admin/mail/", include("frontdesk.mail.urls")),
     path("hooks/mail/", include("frontdesk.mail.hook_urls")),
     path("hooks/alerts/", include("frontdesk.alerts.hook_urls")),
+    path("hooks/intake/", include("frontdesk.intake.hook_urls")),
     path("desk/", include("frontdesk.routing.assignment_urls")),
     path("desk/admin/", include("frontdesk.triggers.urls")),
     path("", include("frontdesk.kb.urls")),
