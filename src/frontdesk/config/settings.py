@@ -280,6 +280,18 @@ FRONTDESK_WEBHOOK_DISABLE_AFTER = int(os.environ.get("FRONTDESK_WEBHOOK_DISABLE_
 FRONTDESK_BRAND_NAME = os.environ.get("FRONTDESK_BRAND_NAME", "Frontdesk")
 FRONTDESK_BRAND_COLOUR = os.environ.get("FRONTDESK_BRAND_COLOUR", "#1f5fbf")
 FRONTDESK_BRAND_TEXT_COLOUR = os.environ.get("FRONTDESK_BRAND_TEXT_COLOUR", "#ffffff")
+# Customer sign-up (customers only; staff accounts are never created by sign-up).
+FRONTDESK_PORTAL_SIGNUP = env_bool("FRONTDESK_PORTAL_SIGNUP", default=True)
+# Anonymous requests, held until the address is verified by an emailed link.
+FRONTDESK_PORTAL_ANONYMOUS = env_bool("FRONTDESK_PORTAL_ANONYMOUS", default=False)
+FRONTDESK_PORTAL_REOPEN_DAYS = int(os.environ.get("FRONTDESK_PORTAL_REOPEN_DAYS", "7"))
+# Rate limits: requests per client address and hour; portal mails per address and hour.
+FRONTDESK_PORTAL_SUBMISSIONS_PER_IP_HOUR = int(
+    os.environ.get("FRONTDESK_PORTAL_SUBMISSIONS_PER_IP_HOUR", "20")
+)
+FRONTDESK_PORTAL_MAILS_PER_ADDRESS_HOUR = int(
+    os.environ.get("FRONTDESK_PORTAL_MAILS_PER_ADDRESS_HOUR", "3")
+)
 
 # Satisfaction surveys when a ticket is solved (docs/knowledge-base.md, "Satisfaction").
 FRONTDESK_CSAT_ENABLED = env_bool("FRONTDESK_CSAT_ENABLED", default=True)
@@ -302,7 +314,13 @@ ACCOUNT_ADAPTER = "frontdesk.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "none"  # staff-created accounts
+# Customers who sign up verify their address by an emailed link; sign-in works before that,
+# but the portal takes requests only from verified addresses (docs/portal.md). Staff are
+# created by staff and are not asked. A sign-in code by email ("magic link") verifies too.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "/portal/"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_SIGNUP_REDIRECT_URL = "/portal/"
 ACCOUNT_LOGOUT_ON_GET = False  # sign-out is a POST (a confirmation page on GET)
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_SESSION_REMEMBER = None  # a "Remember me" checkbox
@@ -310,7 +328,9 @@ ACCOUNT_SESSION_REMEMBER = None  # a "Remember me" checkbox
 # the same "sent" page, so the form does not reveal who has an account.
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
-# Rate limits (failed sign-ins, password resets, codes) stay at allauth's defaults.
+# Rate limits: allauth's defaults for failed sign-ins, password resets and codes, and a
+# stricter limit on sign-ups (each sends a verification email).
+ACCOUNT_RATE_LIMITS = {"signup": "5/h/ip", "login_by_code": "10/h/ip,3/h/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Frontdesk"
 # When true, an admin without an authenticator app is sent to set one up and can reach

@@ -411,6 +411,55 @@ def queue_approval_request(
     return emails
 
 
+# --- (b4) portal mail --------------------------------------------------------------------
+
+PORTAL_MAIL_WINDOW = timedelta(hours=1)
+
+
+def queue_portal_email(
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    limit_per_hour: int,
+    now: datetime | None = None,
+) -> OutboundEmail | None:
+    """Portal mail that belongs to no ticket yet (the link that verifies the address of an
+    anonymous request held by the portal): composed by the caller, sent through the default
+    mailbox with `Auto-Submitted: auto-generated`. At most `limit_per_hour` such mails go
+    to one address per hour, and none to our own addresses; returns None when none is
+    queued. (Sign-in codes and password resets are sent by allauth through Django's mailer,
+    never kept in the outbox, where admins could read them.)"""
+    now = now or clock.now()
+    address = to.strip().lower()
+    if not address or address in _own_addresses():
+        return None
+    recent = OutboundEmail.objects.filter(
+        rate_key=f"portal:{address}", created_at__gt=now - PORTAL_MAIL_WINDOW
+    ).count()
+    if recent >= limit_per_hour:
+        return None
+    mailbox = default_mailbox()
+    from_header, from_address = sender(mailbox)
+    email = _new_email(
+        now=now,
+        from_address=from_address,
+        kind=OutboundKind.NOTIFICATION,
+        mailbox=mailbox,
+        from_header=from_header,
+        to=[address],
+        subject=_clean_subject(subject),
+        body_text=body_text,
+        body_html=body_html or text_to_mail_html(body_text),
+        auto_submitted=AutoSubmitted.AUTO_GENERATED,
+        rate_key=f"portal:{address}",
+    )
+    email.save()
+    _send_soon([email.pk])
+    return email
+
+
 # --- (c) notifications by email -------------------------------------------------------------
 
 

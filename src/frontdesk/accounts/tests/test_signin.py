@@ -104,7 +104,8 @@ def test_sign_in_page_renders_labelled_email_and_password_fields(db: Any) -> Non
     assert 'name="remember"' in html  # ACCOUNT_SESSION_REMEMBER = None: the user chooses
     assert 'class="auth-card"' in html  # our layout, not allauth's plain one
     assert reverse("account_reset_password") in html
-    assert reverse("account_signup") not in html  # sign-up is closed
+    assert reverse("account_signup") in html  # customers may sign up (docs/portal.md)
+    assert reverse("account_request_login_code") in html  # a sign-in code by email
 
 
 def test_sign_in_page_has_a_strict_csp_and_no_inline_script_or_style(db: Any) -> None:
@@ -193,7 +194,8 @@ def test_repeated_failures_are_rate_limited(desk: Any) -> None:
     assert signed_in_user_id(client) is None
 
 
-def test_sign_up_is_closed(db: Any) -> None:
+def test_sign_up_is_closed_when_the_portal_turns_it_off(db: Any, settings: Any) -> None:
+    settings.FRONTDESK_PORTAL_SIGNUP = False
     client = Client()
 
     page = client.get(reverse("account_signup"))

@@ -23,3 +23,11 @@ def optional_url(name: str, *args: Any) -> str:
         return reverse(name, args=args or None)
     except NoReverseMatch:
         return ""
+
+
+@register.simple_tag
+def signup_open() -> bool:
+    """`{% signup_open as open %}`: customers may create accounts (FRONTDESK_PORTAL_SIGNUP)."""
+    from django.conf import settings
+
+    return bool(settings.FRONTDESK_PORTAL_SIGNUP)

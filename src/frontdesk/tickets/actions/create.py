@@ -60,6 +60,7 @@ def create_ticket(
     assignee_id: int | None = None,
     custom_fields: Mapping[str, Any] | None = None,
     default_team_id: int | None = None,
+    default_category: str | None = None,
     now: datetime | None = None,
 ) -> Ticket:
     """Create a ticket and its first message; customers always create for themselves.
@@ -68,6 +69,7 @@ def create_ticket(
     and set triage fields; customers' triage fields are ignored by the caller's schema.
     `default_team_id` is the channel's team (an email mailbox's), used when neither the
     creator nor a routing rule chose one; it is configuration, so customers may pass it.
+    `default_category` likewise (a portal request form's category).
     """
     now = now or clock.now()
     subject = clean_text(subject).strip()[:500]
@@ -108,6 +110,8 @@ def create_ticket(
     tag_rows = routed.tags
     if ticket.team_id is None and default_team_id is not None:
         ticket.team = resolve_assignment(default_team_id, None)[0]
+    if ticket.category_id is None and default_category:
+        ticket.category = resolve_category(default_category)
     with transaction.atomic():
         ticket.number = next_ticket_number()
         auto = assign_automatically(ticket, now=now, tag_names=[tag.name for tag in tag_rows])
