@@ -9,6 +9,7 @@ from django.db import connection
 
 from frontdesk.accounts.models import User
 from frontdesk.core.errors import Conflict, Invalid
+from frontdesk.reports.actions import queue_metrics
 from frontdesk.search.actions import queue_reindex
 from frontdesk.sla.actions.deadlines import refresh_deadlines
 from frontdesk.tickets.choices import StatusCategory
@@ -73,6 +74,7 @@ def save_ticket(ticket: Ticket, now: datetime, *, tags: Iterable[str] | None = N
     refresh_deadlines(ticket, now=now, tags=tags)
     ticket.save()
     queue_reindex(ticket.pk)  # the search document, rebuilt after commit (docs/search.md)
+    queue_metrics(ticket.pk)  # the metric row, rebuilt after commit (ADR 0010)
 
 
 def touch(ticket: Ticket, now: datetime) -> None:
