@@ -331,7 +331,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # Rate limits: allauth's defaults for failed sign-ins, password resets and codes, and a
 # stricter limit on sign-ups (each sends a verification email).
-ACCOUNT_RATE_LIMITS = {"signup": "5/h/ip", "login_by_code": "10/h/ip,3/h/key"}
+ACCOUNT_RATE_LIMITS = {"signup": "5/h/ip", "request_login_code": "10/h/ip,3/h/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Frontdesk"
 # When true, an admin without an authenticator app is sent to set one up and can reach
