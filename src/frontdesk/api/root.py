@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from frontdesk import __version__
 from frontdesk.accounts.api import router as accounts_router
+from frontdesk.ai.api import router as ai_router
 from frontdesk.api.auth import ActiveSessionAuth, TokenAuth
 from frontdesk.approvals.api import router as approvals_router
 from frontdesk.core.errors import DomainError
@@ -54,6 +55,7 @@ api.add_router("", routing_router)
 api.add_router("", sla_router)
 api.add_router("", approvals_router)
 api.add_router("", search_router)
+api.add_router("", ai_router)
 api.add_router("", kb_router)
 api.add_router("", csat_router)
 api.add_router("", mail_router)

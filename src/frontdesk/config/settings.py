@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "frontdesk.macros",
     "frontdesk.webhooks",
     "frontdesk.search",
+    "frontdesk.ai",
     "frontdesk.kb",
     "frontdesk.csat",
     "frontdesk.portal",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("desk/", include("frontdesk.customers.urls")),
     path("desk/", include("frontdesk.notifications.urls")),
     path("desk/", include("frontdesk.macros.urls")),
+    path("desk/", include("frontdesk.ai.urls")),
     path("desk/admin/webhooks/", include("frontdesk.webhooks.urls")),
     path("desk/", include("frontdesk.outbox.urls")),
     path("desk/admin/sla/", include("frontdesk.sla.urls")),

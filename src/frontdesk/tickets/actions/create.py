@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from frontdesk.accounts.models import User
+from frontdesk.ai.actions import plan_triage, record_triage
 from frontdesk.approvals import actions as approval_actions
 from frontdesk.core import clock
 from frontdesk.core.errors import Forbidden, Invalid
@@ -112,6 +113,9 @@ def create_ticket(
         ticket.team = resolve_assignment(default_team_id, None)[0]
     if ticket.category_id is None and default_category:
         ticket.category = resolve_category(default_category)
+    # The triage model fills only what the creator, the rules and the channel left open.
+    triage = plan_triage(ticket, tags=tag_rows, body=clean_text(body), routed=routed, now=now)
+    tag_rows = [*tag_rows, *triage.added_tags]
     with transaction.atomic():
         ticket.number = next_ticket_number()
         auto = assign_automatically(ticket, now=now, tag_names=[tag.name for tag in tag_rows])
@@ -139,6 +143,7 @@ def create_ticket(
             new={"number": ticket.number, "subject": subject},
         )
         record_routing(ticket, routed, now=now)
+        record_triage(ticket, triage)
         record_auto_assignment(ticket, auto, now=now)
         approval_actions.on_ticket_created(ticket, now)
         if ticket.assignee_id:
