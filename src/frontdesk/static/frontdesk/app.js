@@ -75,6 +75,7 @@
     r: () => focusComposer("reply"),
     n: () => focusComposer("note"),
     m: () => { const picker = $("#macro-search"); if (picker) picker.focus(); },
+    i: () => { const articles = $("#kb-article-search"); if (articles) articles.focus(); },
     a: () => { const take = $("[data-shortcut=a]"); if (take) take.click(); },
     e: () => { const box = $("details[data-shortcut=e]"); if (box) { box.open = true; $("textarea", box).focus(); } },
     s: () => { const status = $("#ticket-side select[name=status]"); if (status) status.focus(); },
