@@ -226,7 +226,8 @@ def table(results: dict[str, object]) -> str:
     lines = [
         f"SLA sweep, {results['due']} due tickets ({results['when']}, {results['machine']})",
         "",
-        "| database | open tickets | due handled | SLA events | notifications | sweep | idle sweep |",
+        "| database | open tickets | due handled | SLA events | notifications | sweep "
+        "| idle sweep |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for run in results["runs"]:  # type: ignore[attr-defined]

@@ -364,7 +364,7 @@ def queue_email(
             )
         )
     OutboundEmail.objects.bulk_create(emails)
-    _send_soon(e.pk for e in emails if e.pk is not None)
+    _send_soon(e.pk for e in emails)
     return emails
 
 
@@ -407,7 +407,7 @@ def queue_approval_request(
             )
         )
     OutboundEmail.objects.bulk_create(emails)
-    _send_soon(e.pk for e in emails if e.pk is not None)
+    _send_soon(e.pk for e in emails)
     return emails
 
 
