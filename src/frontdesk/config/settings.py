@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "frontdesk.portal",
     "frontdesk.alerts",
     "frontdesk.intake",
+    "frontdesk.phone",
     "frontdesk.reports",
     "frontdesk.demo",
     # After our apps, so that our templates (accounts/templates) override allauth's.

@@ -22,6 +22,7 @@ urlpatterns = [
     path("hooks/mail/", include("frontdesk.mail.hook_urls")),
     path("hooks/alerts/", include("frontdesk.alerts.hook_urls")),
     path("hooks/intake/", include("frontdesk.intake.hook_urls")),
+    path("desk/", include("frontdesk.phone.urls")),
     path("desk/", include("frontdesk.routing.assignment_urls")),
     path("desk/admin/", include("frontdesk.triggers.urls")),
     path("", include("frontdesk.kb.urls")),
