@@ -390,6 +390,43 @@ def add_inbound_mail(scene: Scene, n: int) -> None:
         ingest(raw=raw.encode(), source="cli", mailbox=mailbox)
 
 
+def add_kb_articles(scene: Scene, n: int) -> None:
+    """Published articles of each visibility, with labels and a related article."""
+    from frontdesk.kb import actions as kb_actions
+    from frontdesk.kb.models import KbSection
+
+    desk = scene.desk
+    section = KbSection.objects.first()
+    if section is None:
+        category = kb_actions.save_category(actor=desk.alice, name="Budget")
+        section = kb_actions.save_section(actor=desk.alice, category_id=category.pk, name="S")
+    previous: list[int] = []
+    for i in range(n):
+        made = kb_actions.save_article(
+            actor=desk.alice,
+            data=kb_actions.ArticleInput(
+                title=f"Article {scene.made + i}",
+                body="Text",
+                section_id=section.pk,
+                visibility=("public", "customers", "internal")[i % 3],
+                labels=["x", f"l{i}"],
+                related_ids=previous[-1:],
+            ),
+            publish=True,
+        )
+        previous.append(made.pk)
+
+
+def add_csat_settings(scene: Scene, n: int) -> None:
+    """Per-type switches (at most one per ticket type)."""
+    from frontdesk.csat.models import CsatSetting
+    from frontdesk.tickets.choices import TicketType
+
+    for i in range(n):
+        ticket_type = TicketType.values[(scene.made + i) % len(TicketType.values)]
+        CsatSetting.objects.update_or_create(ticket_type=ticket_type, defaults={"enabled": False})
+
+
 @dataclass(frozen=True)
 class ListEndpoint:
     path: str
@@ -425,6 +462,9 @@ LISTS = {
     "routing-rules": ListEndpoint("/routing/rules", add_routing_rules, "sam"),
     "routing-agents": ListEndpoint("/routing/agents", add_agents, "sam"),
     "routing-agents-as-admin": ListEndpoint("/routing/agents", add_agents),
+    "kb-articles-as-customer": ListEndpoint("/kb/articles", add_kb_articles, "bob"),
+    "kb-articles-as-agent": ListEndpoint("/kb/articles", add_kb_articles, "alice"),
+    "csat-settings": ListEndpoint("/csat/settings", add_csat_settings),
     "outbox": ListEndpoint("/outbox", add_outbound_emails),
     "mail-mailboxes": ListEndpoint("/mail/mailboxes", add_mailboxes),
     "mail-inbound": ListEndpoint("/mail/inbound", add_inbound_mail),
