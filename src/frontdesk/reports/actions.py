@@ -46,8 +46,10 @@ class _Batch:
     flushed: bool = False
 
 
-def queue_metrics(ticket_id: int) -> None:
+def queue_metrics(ticket_id: int | None) -> None:
     """Rebuild the ticket's metric row once the current transaction commits."""
+    if ticket_id is None:  # a ticket not saved yet: its creation queues it
+        return
     if not connection.in_atomic_block:
         refresh_metrics([ticket_id])
         return

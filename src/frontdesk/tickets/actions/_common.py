@@ -81,6 +81,7 @@ def touch(ticket: Ticket, now: datetime) -> None:
     """Every change bumps the version (optimistic locking) and the update time."""
     ticket.version += 1
     ticket.updated_at = now
+    queue_metrics(ticket.pk)  # changes saved without save_ticket (notes) too
 
 
 def require_version(ticket: Ticket, expected: int | None) -> None:
