@@ -30,6 +30,7 @@ from django.test import Client
 
 from frontdesk.accounts.actions import create_api_token
 from frontdesk.accounts.models import AgentProfile, ApiToken, Team, User
+from frontdesk.ai.models import FieldSetting, Prediction, TriageModel
 from frontdesk.api.root import api
 from frontdesk.approvals import actions as approval_actions
 from frontdesk.approvals.models import ApprovalRequest, ApprovalRule
@@ -156,6 +157,15 @@ AUTOMATION_CREATES = row(401, 404, 404, 404, 404, 403, 403, 403, 403, 201, 403, 
 AUTOMATION_READ = ROUTING_READ
 AUTOMATION_WRITES = {k: 200 if v == 201 else v for k, v in AUTOMATION_CREATES.items()}
 AUTOMATION_DELETES = {k: 204 if v == 201 else v for k, v in AUTOMATION_CREATES.items()}
+# The offline AI: a ticket's suggestions, similar tickets and sentiment are for staff who
+# see it (customers 404); accepting or dismissing a suggestion is working on the ticket.
+# Models, modes and accuracy: administrators (changes with the admin scope).
+# fmt: off
+#                anon bob  bea  gus  erin alic dave lena sam  carl ro   noad gone
+AI_DECIDE  = row(401, 404, 404, 404, 404, 200, 404, 403, 200, 200, 403, 200, 401)
+# fmt: on
+AI_DISMISS = {k: 204 if v == 200 else v for k, v in AI_DECIDE.items()}
+AI_TRAIN = {k: 202 if v == 201 else v for k, v in ADMIN_CREATES.items()}
 # POSTs that change nothing by design (a dry run).
 READ_ONLY_POSTS = frozenset({("POST", "/routing/rules/test"), ("POST", "/triggers/test")})
 READ_ONLY_POSTS |= {("POST", "/macros/{macro_id}/preview")}  # a preview
@@ -310,6 +320,17 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/mail/inbound"): ADMIN_CREATES,
     ("GET", "/mail/inbound/{inbound_id}"): RULE_READ,
     ("POST", "/mail/inbound/{inbound_id}/retry"): ADMIN_WRITES,
+    ("GET", "/tickets/{number}/similar"): TICKET_STAFF,
+    ("GET", "/tickets/{number}/answer-suggestions"): TICKET_STAFF,
+    ("GET", "/tickets/{number}/sentiment"): TICKET_STAFF,
+    ("GET", "/tickets/{number}/predictions"): TICKET_STAFF,
+    ("POST", "/ai/predictions/{prediction_id}/accept"): AI_DECIDE,
+    ("POST", "/ai/predictions/{prediction_id}/dismiss"): AI_DISMISS,
+    ("GET", "/ai/models"): RULE_READ,
+    ("POST", "/ai/models/train"): AI_TRAIN,
+    ("GET", "/ai/settings"): RULE_READ,
+    ("PUT", "/ai/settings/{field}"): ADMIN_WRITES,
+    ("GET", "/ai/accuracy"): RULE_READ,
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
 }
@@ -515,7 +536,29 @@ _RAW_MAIL = (
 )
 
 
+def _suggestion(w: World) -> None:
+    Prediction.objects.create(
+        ticket=w.ticket,
+        field="type",
+        value="incident",
+        confidence=0.9,
+        mode="suggest",
+        created_at=w.ticket.created_at,
+    )
+
+
+_SUGGESTION = Call(
+    prepare=_suggestion,
+    params=lambda w: {"prediction_id": Prediction.objects.get(ticket=w.ticket).pk},
+)
+
+
 CALLS: dict[tuple[str, str], Call] = {
+    ("POST", "/ai/predictions/{prediction_id}/accept"): _SUGGESTION,
+    ("POST", "/ai/predictions/{prediction_id}/dismiss"): _SUGGESTION,
+    ("PUT", "/ai/settings/{field}"): Call(
+        params=lambda w: {"field": "team"}, body=lambda w: {"mode": "shadow", "threshold": 0.8}
+    ),
     ("POST", "/mail/mailboxes"): Call(body=lambda w: {"address": "new@desk.example"}),
     ("GET", "/mail/mailboxes/{mailbox_id}"): _MAILBOX,
     ("PUT", "/mail/mailboxes/{mailbox_id}"): _MAILBOX,
@@ -791,6 +834,9 @@ def fingerprint() -> dict[str, Any]:
         "webhook_deliveries": WebhookDelivery.objects.count(),
         "mailboxes": sorted(Mailbox.objects.values_list("pk", "address", "display_name")),
         "inbound_mail": sorted(InboundMessage.objects.values_list("pk", "state", "attempts")),
+        "ai_models": TriageModel.objects.count(),
+        "ai_settings": sorted(FieldSetting.objects.values_list("field", "mode", "threshold")),
+        "ai_predictions": sorted(Prediction.objects.values_list("pk", "outcome")),
         "tokens": sorted(
             (pk, revoked is None)
             for pk, revoked in ApiToken.objects.values_list("pk", "revoked_at")
@@ -928,6 +974,8 @@ def test_admin_only_routes_are_the_documented_ones():
         ("POST", "/mail/inbound/{inbound_id}/retry"),
         ("PUT", "/outbox/templates/{template_key}"),
         ("DELETE", "/outbox/templates/{template_key}"),
+        ("POST", "/ai/models/train"),
+        ("PUT", "/ai/settings/{field}"),
     } == ADMIN_ROUTES
 
 

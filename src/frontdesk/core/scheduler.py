@@ -71,10 +71,12 @@ def run_forever(poll_seconds: float = 5.0, stop: threading.Event | None = None) 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     # Importing the task modules registers their periodic jobs.
+    import frontdesk.ai.tasks
     import frontdesk.mail.tasks
     import frontdesk.outbox.tasks
     import frontdesk.routing.tasks
     import frontdesk.search.tasks
+    import frontdesk.slack.tasks
     import frontdesk.sla.tasks
     import frontdesk.tickets.tasks
     import frontdesk.triggers.tasks
