@@ -26,6 +26,7 @@ from frontdesk.macros.api import router as macros_router
 from frontdesk.mail.api import router as mail_router
 from frontdesk.notifications.api import router as notifications_router
 from frontdesk.outbox.api import router as outbox_router
+from frontdesk.reports.api import router as reports_router
 from frontdesk.routing.api import router as routing_router
 from frontdesk.search.api import router as search_router
 from frontdesk.sla.api import router as sla_router
@@ -63,6 +64,7 @@ api.add_router("", outbox_router)
 api.add_router("", triggers_router)
 api.add_router("", macros_router)
 api.add_router("", webhooks_router)
+api.add_router("", reports_router)
 
 
 def error(status: int, code: str, message: str, details: Any = None) -> HttpResponse:

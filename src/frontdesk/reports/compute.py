@@ -143,7 +143,16 @@ def compute_metrics(history: TicketHistory, calendar: BusinessCalendar) -> Metri
         sla_periodic_update=sla["periodic_update"],
         sla_resolution=sla["resolution"],
         active_periods=tuple(periods),
-        **conversation.as_fields(),
+        public_agent_replies=conversation.public_agent_replies,
+        customer_messages=conversation.customer_messages,
+        internal_notes=conversation.internal_notes,
+        first_response_at=conversation.first_response_at,
+        first_responder_id=conversation.first_responder_id,
+        first_response_seconds=conversation.first_response_seconds,
+        first_response_business_seconds=conversation.first_response_business_seconds,
+        next_response_seconds=conversation.next_response_seconds,
+        next_response_business_seconds=conversation.next_response_business_seconds,
+        next_response_cycles=conversation.next_response_cycles,
     )
 
 
@@ -159,9 +168,6 @@ class _Conversation:
     next_response_seconds: int | None = None
     next_response_business_seconds: int | None = None
     next_response_cycles: int = 0
-
-    def as_fields(self) -> dict[str, object]:
-        return dict(self.__dict__)
 
 
 def _conversation(history: TicketHistory, calendar: BusinessCalendar) -> _Conversation:

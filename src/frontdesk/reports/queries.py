@@ -521,3 +521,141 @@ def sla_by_priority(user: User, filters: Filters) -> list[dict[str, Any]]:
         for entry in sla(rows.filter(priority=priority.value), filters):
             result.append({"priority": priority.label, **entry})
     return result
+
+
+# --- forecast -----------------------------------------------------------------------------
+
+FORECAST_HISTORY_DAYS = 84
+
+
+def volume_forecast(user: User, filters: Filters) -> dict[str, Any]:
+    """Tickets created per day for the 14 days after `filters.end`, from the 84 days up to
+    and including it (the date range's start is ignored; the other filters apply)."""
+    from frontdesk.reports.forecast import HORIZON, forecast
+
+    history = replace(filters, start=filters.end - timedelta(days=FORECAST_HISTORY_DAYS - 1))
+    created = _per_day(sliced(user, history), "created_at", history)
+    counts = [created.get(day, 0) for day in history.days()]
+    result = forecast(counts)
+    held_days = history.days()[-len(result.holdout_actual) :] if result.holdout_actual else []
+    return {
+        "method": result.method,
+        "history_days": FORECAST_HISTORY_DAYS,
+        "forecast": [
+            {"day": (filters.end + timedelta(days=i + 1)).isoformat(), "expected": value}
+            for i, value in enumerate(result.values[:HORIZON])
+        ],
+        "holdout": [
+            {"day": day.isoformat(), "actual": actual, "predicted": predicted}
+            for day, actual, predicted in zip(
+                held_days, result.holdout_actual, result.holdout_predicted, strict=True
+            )
+        ],
+        "mae": result.mae,
+        "mape": result.mape,
+        "baseline_mae": result.baseline_mae,
+    }
+
+
+# --- ticket exports -----------------------------------------------------------------------
+
+TICKET_COLUMNS = (
+    "number",
+    "subject",
+    "status_category",
+    "priority",
+    "type",
+    "channel",
+    "team_id",
+    "assignee_id",
+    "organization_id",
+    "created_at",
+    "updated_at",
+    "first_response_at",
+    "solved_at",
+    "first_response_seconds",
+    "first_response_business_seconds",
+    "resolution_seconds",
+    "resolution_business_seconds",
+    "reopen_count",
+    "public_agent_replies",
+    "first_contact_resolution",
+)
+EXPORT_LIMIT = 50_000
+INCREMENTAL_PAGE = 1000
+
+
+def ticket_export_rows(tickets: QuerySet[Any]) -> Iterable[tuple[Any, ...]]:
+    """The export columns of `tickets` (already gated), with their metric rows."""
+    rows = tickets.select_related("metrics").order_by("number")[:EXPORT_LIMIT]
+    for ticket in rows.iterator(chunk_size=2000):
+        yield _ticket_row(ticket)
+
+
+def _ticket_row(ticket: Any) -> tuple[Any, ...]:
+    metrics = getattr(ticket, "metrics", None)
+
+    def m(name: str) -> Any:
+        return None if metrics is None else getattr(metrics, name)
+
+    return (
+        ticket.number,
+        ticket.subject,
+        ticket.status_category,
+        Priority(ticket.priority).label,
+        ticket.type,
+        ticket.channel,
+        ticket.team_id,
+        ticket.assignee_id,
+        ticket.organization_id,
+        ticket.created_at,
+        ticket.updated_at,
+        ticket.first_response_at,
+        ticket.solved_at,
+        m("first_response_seconds"),
+        m("first_response_business_seconds"),
+        m("resolution_seconds"),
+        m("resolution_business_seconds"),
+        m("reopen_count"),
+        m("public_agent_replies"),
+        m("first_contact_resolution"),
+    )
+
+
+def view_tickets(user: User, view: str) -> QuerySet[Any]:
+    """The tickets of a workspace view (a built-in queue's slug, or `saved:<id>`), through
+    the permission gate. Report readers only, like every export."""
+    from frontdesk.tickets.queries import visible_saved_views
+    from frontdesk.tickets.queues import find_queue, queue_tickets
+    from frontdesk.tickets.view_filters import filters_to_q, parse_stored_filters
+
+    require_report_reader(user)
+    if view.startswith("saved:"):
+        ident = view.removeprefix("saved:")
+        saved = visible_saved_views(user).filter(pk=int(ident) if ident.isdigit() else 0).first()
+        if saved is None:
+            from frontdesk.core.errors import NotFound
+
+            raise NotFound("No such view.")
+        return visible_to(user).filter(filters_to_q(parse_stored_filters(saved.filters), user))
+    return queue_tickets(user, find_queue(view or "open"))
+
+
+def incremental_tickets(
+    user: User, since: datetime, after_id: int = 0, limit: int = INCREMENTAL_PAGE
+) -> tuple[list[tuple[Any, ...]], tuple[datetime, int] | None, bool]:
+    """Tickets changed at or after `since` in (updated_at, id) order, resuming after the
+    cursor's ticket: the rows, the cursor of the last row (None for an empty page: keep
+    yours) and whether more rows are waiting."""
+    require_report_reader(user)
+    tickets = (
+        visible_to(user)
+        .filter(Q(updated_at__gt=since) | Q(updated_at=since, pk__gt=after_id))
+        .select_related("metrics")
+        .order_by("updated_at", "pk")[: limit + 1]
+    )
+    page = list(tickets)
+    more = len(page) > limit
+    page = page[:limit]
+    cursor = (page[-1].updated_at, page[-1].pk) if page else None
+    return [_ticket_row(t) for t in page], cursor, more

@@ -85,7 +85,7 @@ def test_kept_rows_equal_recomputation(
         if current == "closed":
             break
 
-        def change(changes: dict[str, Any], when: Any = at) -> Any:
+        def change(changes: dict[str, Any], when: Any = at, number: int = number) -> Any:
             return update_ticket(
                 actor=desk.sam,
                 origin=ORIGIN,
@@ -95,7 +95,9 @@ def test_kept_rows_equal_recomputation(
                 now=when,
             )
 
-        def reply(actor: Any, status: str | None = None, when: Any = at) -> Any:
+        def reply(
+            actor: Any, status: str | None = None, when: Any = at, number: int = number
+        ) -> Any:
             return post_reply(
                 actor=actor, origin=ORIGIN, number=number, body="Hi", status=status, now=when
             )
@@ -105,8 +107,8 @@ def test_kept_rows_equal_recomputation(
             "agent_reply_solve": lambda: reply(desk.alice, "solved"),
             "agent_reply_pending": lambda: reply(desk.alice, "pending"),
             "customer_reply": lambda: reply(desk.bob),
-            "note": lambda: add_note(
-                actor=desk.alice, origin=ORIGIN, number=number, body="Note", now=at
+            "note": lambda when=at, number=number: add_note(
+                actor=desk.alice, origin=ORIGIN, number=number, body="Note", now=when
             ),
             "solve": lambda: change({"status": "solved"}),
             "reopen": lambda: change({"status": "open"}),
