@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "frontdesk.alerts",
     "frontdesk.intake",
     "frontdesk.phone",
+    "frontdesk.slack",
     "frontdesk.reports",
     "frontdesk.demo",
     # After our apps, so that our templates (accounts/templates) override allauth's.
@@ -379,3 +380,13 @@ LOGGING = {
 FRONTDESK_LIVE_BACKEND = os.environ.get("FRONTDESK_LIVE_BACKEND", "").strip().lower()
 FRONTDESK_LIVE_STREAM_SECONDS = int(os.environ.get("FRONTDESK_LIVE_STREAM_SECONDS", "30"))
 FRONTDESK_WEB_THREADS = int(os.environ.get("FRONTDESK_WEB_THREADS", "32"))
+
+# Slack (docs/channels.md): the Events API endpoint answers 404 until a signing secret is
+# set. Messages in FRONTDESK_SLACK_CHANNELS (channel ids, comma-separated) and direct
+# messages to the app open tickets; agent replies are posted with the bot token to
+# FRONTDESK_SLACK_API_URL (Slack's Web API unless set).
+FRONTDESK_SLACK_SIGNING_SECRET = os.environ.get("FRONTDESK_SLACK_SIGNING_SECRET", "")
+FRONTDESK_SLACK_BOT_TOKEN = os.environ.get("FRONTDESK_SLACK_BOT_TOKEN", "")
+FRONTDESK_SLACK_API_URL = os.environ.get("FRONTDESK_SLACK_API_URL", "https://slack.com/api")
+FRONTDESK_SLACK_CHANNELS = os.environ.get("FRONTDESK_SLACK_CHANNELS", "").split(",")
+FRONTDESK_SLACK_TEAM_ID = os.environ.get("FRONTDESK_SLACK_TEAM_ID", "")

@@ -23,6 +23,7 @@ urlpatterns = [
     path("hooks/alerts/", include("frontdesk.alerts.hook_urls")),
     path("hooks/intake/", include("frontdesk.intake.hook_urls")),
     path("desk/", include("frontdesk.phone.urls")),
+    path("hooks/slack/", include("frontdesk.slack.hook_urls")),
     path("desk/", include("frontdesk.routing.assignment_urls")),
     path("desk/admin/", include("frontdesk.triggers.urls")),
     path("", include("frontdesk.kb.urls")),
