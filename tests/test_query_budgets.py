@@ -427,6 +427,53 @@ def add_csat_settings(scene: Scene, n: int) -> None:
         CsatSetting.objects.update_or_create(ticket_type=ticket_type, defaults={"enabled": False})
 
 
+def add_predictions(scene: Scene, n: int) -> None:
+    """Logged predictions on the scene's ticket, some settled."""
+    from frontdesk.ai.models import Prediction
+
+    fields = ("team", "category", "priority", "type", "tags")
+    Prediction.objects.bulk_create(
+        Prediction(
+            ticket=scene.ticket,
+            field=fields[(scene.made + i) % len(fields)],
+            value=f"value-{scene.made + i}",
+            confidence=0.5,
+            mode=("shadow", "suggest", "auto")[(scene.made + i) % 3],
+            final_value=f"value-{scene.made + i}" if i % 2 else "other",
+            settled_at=scene.ticket.created_at if i % 3 else None,
+            created_at=scene.ticket.created_at,
+        )
+        for i in range(n)
+    )
+
+
+def add_customer_messages(scene: Scene, n: int) -> None:
+    from frontdesk.tickets.models import Message
+
+    Message.objects.bulk_create(
+        Message(
+            ticket=scene.ticket,
+            kind="reply",
+            is_public=True,
+            author=scene.desk.bob,
+            body_text=f"Still broken, this is terrible ({scene.made + i})!",
+            body_html="<p>Still broken</p>",
+            channel="portal",
+            created_at=scene.ticket.created_at,
+        )
+        for i in range(n)
+    )
+
+
+def add_ai_models(scene: Scene, n: int) -> None:
+    from frontdesk.ai.models import TriageModel
+
+    TriageModel.objects.bulk_create(
+        TriageModel(created_at=scene.ticket.created_at, trained_by=scene.desk.carol)
+        for _ in range(n)
+    )
+
+
 @dataclass(frozen=True)
 class ListEndpoint:
     path: str
@@ -475,6 +522,10 @@ LISTS = {
     "macros": ListEndpoint("/macros", add_macros, "alice"),
     "macros-as-admin": ListEndpoint("/macros", add_macros),
     "webhooks": ListEndpoint("/webhooks", add_webhooks),
+    "ai-predictions": ListEndpoint("/tickets/{number}/predictions", add_predictions, "alice"),
+    "ai-sentiment": ListEndpoint("/tickets/{number}/sentiment", add_customer_messages, "alice"),
+    "ai-models": ListEndpoint("/ai/models", add_ai_models),
+    "ai-accuracy": ListEndpoint("/ai/accuracy", add_predictions),
     "webhook-deliveries": ListEndpoint("/webhooks/{webhook}/deliveries", add_webhook_deliveries),
 }
 

@@ -51,15 +51,23 @@ def answer_suggestions(request: HttpRequest, number: int) -> list[SuggestionOut]
     return [SuggestionOut.of(s) for s in queries.answer_suggestions(user, ticket)]
 
 
-@router.get("/tickets/{number}/sentiment", response={200: list[SentimentOut], **ERRORS})
-def sentiment(request: HttpRequest, number: int) -> list[SentimentOut]:
+@router.get(
+    "/tickets/{number}/sentiment",
+    response={200: list[SentimentOut], **ERRORS},
+    summary="Sentiment",
+)
+def list_sentiment(request: HttpRequest, number: int) -> list[SentimentOut]:
     """The customer's messages' sentiment and urgency, newest first."""
     ticket = queries.ticket_for(actor(request), number)
     return [SentimentOut.of(s) for s in queries.sentiment(ticket)]
 
 
-@router.get("/tickets/{number}/predictions", response={200: list[PredictionOut], **ERRORS})
-def predictions(request: HttpRequest, number: int) -> list[PredictionOut]:
+@router.get(
+    "/tickets/{number}/predictions",
+    response={200: list[PredictionOut], **ERRORS},
+    summary="Predictions",
+)
+def list_predictions(request: HttpRequest, number: int) -> list[PredictionOut]:
     """Every logged prediction for this ticket (shadow ones included) and its outcome."""
     ticket = queries.ticket_for(actor(request), number)
     rows = Prediction.objects.filter(ticket=ticket).order_by("field", "-confidence", "pk")
@@ -81,8 +89,8 @@ def dismiss(request: HttpRequest, prediction_id: int) -> Status[None]:
     return Status(204, None)
 
 
-@router.get("/ai/models", response={200: list[ModelOut], **ERRORS})
-def models(request: HttpRequest) -> list[ModelOut]:
+@router.get("/ai/models", response={200: list[ModelOut], **ERRORS}, summary="Models")
+def list_models(request: HttpRequest) -> list[ModelOut]:
     """Model versions, newest first, with their held-out per-class precision and recall."""
     return [ModelOut.of(m) for m in queries.model_versions(actor(request))]
 
@@ -115,7 +123,7 @@ def put_setting(request: HttpRequest, field: str, payload: FieldSettingIn) -> Fi
     return FieldSettingOut.of(setting)
 
 
-@router.get("/ai/accuracy", response={200: list[AccuracyOut], **ERRORS})
-def accuracy(request: HttpRequest) -> list[AccuracyOut]:
+@router.get("/ai/accuracy", response={200: list[AccuracyOut], **ERRORS}, summary="Accuracy")
+def list_accuracy(request: HttpRequest) -> list[AccuracyOut]:
     """Production accuracy: predictions settled against the value agents kept."""
     return [AccuracyOut.of(a) for a in queries.production_accuracy(actor(request))]

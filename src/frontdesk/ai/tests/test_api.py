@@ -211,3 +211,28 @@ def test_a_tampered_artefact_is_refused(desk, trained):
     path.write_bytes(path.read_bytes() + b"x")
     store._cache.clear()
     assert actions.active_bundle() is None
+
+
+def test_similar_and_suggestions_cost_the_same_queries_however_many_hits(
+    desk, as_user, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    set_all(Mode.OFF)
+    _history(desk, copies=4)
+    actions.train_model(min_examples=3)
+    fresh = create_ticket(
+        actor=desk.bob, origin=Origin(), subject="Printer jam", body="printer jamming paper"
+    )
+    client = as_user(desk.alice)
+    client.get("/api/v1/users/me")
+    counts = []
+    for limit in (1, 10):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/api/v1/tickets/{fresh.number}/similar?limit={limit}")
+        assert response.status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
+    with django_assert_max_num_queries(12):
+        client.get(f"/api/v1/tickets/{fresh.number}/answer-suggestions")
