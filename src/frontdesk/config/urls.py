@@ -16,6 +16,7 @@ urlpatterns = [
     path("desk/", include("frontdesk.ai.urls")),
     path("desk/admin/webhooks/", include("frontdesk.webhooks.urls")),
     path("desk/", include("frontdesk.outbox.urls")),
+    path("desk/reports/", include("frontdesk.reports.urls")),
     path("desk/admin/sla/", include("frontdesk.sla.urls")),
     path("desk/admin/routing/", include("frontdesk.routing.urls")),
     path("desk/admin/mail/", include("frontdesk.mail.urls")),

@@ -74,6 +74,7 @@ def run_forever(poll_seconds: float = 5.0, stop: threading.Event | None = None) 
     import frontdesk.ai.tasks
     import frontdesk.mail.tasks
     import frontdesk.outbox.tasks
+    import frontdesk.reports.tasks
     import frontdesk.routing.tasks
     import frontdesk.search.tasks
     import frontdesk.slack.tasks

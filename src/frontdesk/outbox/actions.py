@@ -460,6 +460,45 @@ def queue_portal_email(
     return email
 
 
+def queue_report_email(
+    *,
+    to: Sequence[str],
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    key: str,
+    now: datetime | None = None,
+) -> OutboundEmail | None:
+    """A scheduled report (`reports.actions.send_due_reports`): one mail to all of `to`
+    through the default mailbox, `Auto-Submitted: auto-generated`. `key` names the run
+    (schedule and day): a second call with it queues nothing and returns None, as does an
+    empty recipient list once our own addresses are removed."""
+    now = now or clock.now()
+    own = _own_addresses()
+    addresses = sorted({a.strip().lower() for a in to if a.strip()} - own)
+    rate_key = f"report:{key}"[:100]
+    if not addresses or OutboundEmail.objects.filter(rate_key=rate_key).exists():
+        return None
+    mailbox = default_mailbox()
+    from_header, from_address = sender(mailbox)
+    email = _new_email(
+        now=now,
+        from_address=from_address,
+        kind=OutboundKind.NOTIFICATION,
+        mailbox=mailbox,
+        from_header=from_header,
+        to=addresses,
+        subject=_clean_subject(subject),
+        body_text=body_text,
+        body_html=body_html or text_to_mail_html(body_text),
+        auto_submitted=AutoSubmitted.AUTO_GENERATED,
+        rate_key=rate_key,
+    )
+    email.save()
+    _send_soon([email.pk])
+    return email
+
+
 # --- (c) notifications by email -------------------------------------------------------------
 
 

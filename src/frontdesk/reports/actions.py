@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -28,6 +29,10 @@ from frontdesk.sla.models import SlaEvent, SlaEventKind, SlaPolicy
 from frontdesk.sla.policies import calendar_from_row
 from frontdesk.tickets.choices import EventAction
 from frontdesk.tickets.models import Message, Status, Ticket, TicketEvent
+
+if TYPE_CHECKING:
+    from frontdesk.accounts.models import User
+    from frontdesk.reports.models import ScheduledReport
 
 log = logging.getLogger(__name__)
 
@@ -292,3 +297,115 @@ def rebuild_all(*, now: datetime | None = None) -> int:
         total += refresh_metrics(ids, now=now)
     TicketMetrics.objects.exclude(ticket_id__in=Ticket.objects.values("pk")).delete()
     return total
+
+
+# --- scheduled reports --------------------------------------------------------------------
+
+SCHEDULE_PAGES = ("overview", "teams", "agents", "channels", "sla")
+
+
+def create_schedule(
+    *,
+    actor: "User",
+    name: str,
+    page: str,
+    query: str,
+    frequency: str,
+    weekday: str | int,
+    hour: str | int,
+    recipient_ids: Sequence[str | int],
+    now: datetime | None = None,
+) -> "ScheduledReport":
+    """A report page emailed daily or weekly to supervisors and administrators."""
+    from frontdesk.accounts.models import User
+    from frontdesk.core.errors import Invalid
+    from frontdesk.reports.access import REPORT_READERS, require_report_reader
+    from frontdesk.reports.models import ScheduledReport
+
+    require_report_reader(actor)
+    name = name.strip()[:100]
+    if not name:
+        raise Invalid("invalid_schedule", "Give the schedule a name.", {"field": "name"})
+    if page not in SCHEDULE_PAGES or frequency not in ("daily", "weekly"):
+        raise Invalid("invalid_schedule", "Unknown page or frequency.", {"field": "page"})
+    try:
+        weekday, hour = int(weekday), int(hour)
+        ids = [int(i) for i in recipient_ids]
+    except (TypeError, ValueError):
+        raise Invalid("invalid_schedule", "Weekday, hour and people are numbers.") from None
+    if not (0 <= weekday <= 6 and 0 <= hour <= 23):
+        raise Invalid("invalid_schedule", "Weekday 0-6 and hour 0-23.", {"field": "hour"})
+    people = list(User.objects.filter(pk__in=ids, is_active=True, role__in=REPORT_READERS))
+    if not people or len(people) != len(set(ids)):
+        raise Invalid(
+            "invalid_schedule",
+            "Choose at least one recipient; only supervisors and administrators get reports.",
+            {"field": "recipients"},
+        )
+    with transaction.atomic():
+        schedule = ScheduledReport.objects.create(
+            name=name,
+            owner=actor,
+            page=page,
+            query=query.lstrip("?")[:1000],
+            frequency=frequency,
+            weekday=weekday,
+            hour=hour,
+            created_at=now or clock.now(),
+        )
+        schedule.recipients.set(people)
+    return schedule
+
+
+def delete_schedule(*, actor: "User", schedule_id: int) -> None:
+    from frontdesk.core.errors import NotFound
+    from frontdesk.reports.access import require_report_reader
+    from frontdesk.reports.models import ScheduledReport
+
+    require_report_reader(actor)
+    schedules = ScheduledReport.objects.filter(pk=schedule_id)
+    if actor.role != "admin":
+        schedules = schedules.filter(owner=actor)
+    if not schedules.delete()[0]:
+        raise NotFound("No such schedule.")
+
+
+def is_due(schedule: "ScheduledReport", now: datetime) -> bool:
+    today = now.date()
+    if schedule.last_sent_on == today or now.hour < schedule.hour:
+        return False
+    return schedule.frequency == "daily" or today.weekday() == schedule.weekday
+
+
+def send_due_reports(*, now: datetime | None = None) -> int:
+    """Email every schedule due by `now` (at most once a day each) through the outbox;
+    numbers as the schedule's owner sees them. Returns how many were queued."""
+    from django.http import QueryDict
+
+    from frontdesk.outbox.actions import queue_report_email
+    from frontdesk.reports import queries
+    from frontdesk.reports.access import can_read_reports
+    from frontdesk.reports.models import ScheduledReport
+    from frontdesk.reports.summary import summary_text
+
+    now = now or clock.now()
+    sent = 0
+    schedules = ScheduledReport.objects.filter(is_active=True).select_related("owner")
+    for schedule in schedules.prefetch_related("recipients"):
+        if not is_due(schedule, now) or not can_read_reports(schedule.owner):
+            continue
+        params = QueryDict(schedule.query)
+        base = queries.parse_filters(params, today=now.date())
+        if "from" not in params and "to" not in params:
+            days = 1 if schedule.frequency == "daily" else 7
+            end = now.date() - timedelta(days=1)
+            base = replace(base, start=end - timedelta(days=days - 1), end=end)
+        subject, body = summary_text(schedule.owner, schedule, base)
+        with transaction.atomic():
+            to = [u.email for u in schedule.recipients.all() if u.is_active]
+            email = queue_report_email(
+                to=to, subject=subject, body_text=body, key=f"{schedule.pk}:{now.date()}", now=now
+            )
+            ScheduledReport.objects.filter(pk=schedule.pk).update(last_sent_on=now.date())
+        sent += email is not None
+    return sent
