@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "frontdesk.intake",
     "frontdesk.phone",
     "frontdesk.slack",
+    "frontdesk.chat",
     "frontdesk.reports",
     "frontdesk.demo",
     # After our apps, so that our templates (accounts/templates) override allauth's.

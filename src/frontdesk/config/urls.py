@@ -25,6 +25,7 @@ urlpatterns = [
     path("hooks/intake/", include("frontdesk.intake.hook_urls")),
     path("desk/", include("frontdesk.phone.urls")),
     path("hooks/slack/", include("frontdesk.slack.hook_urls")),
+    path("", include("frontdesk.chat.urls")),
     path("desk/", include("frontdesk.routing.assignment_urls")),
     path("desk/admin/", include("frontdesk.triggers.urls")),
     path("", include("frontdesk.kb.urls")),

@@ -212,6 +212,8 @@ def queue_reply(message: Message, *, now: datetime | None = None) -> OutboundEma
         return None
     now = now or clock.now()
     ticket = message.ticket
+    if ticket.channel == "chat" and _in_live_chat(ticket):
+        return None  # read live in the chat widget; the transcript follows by email
     to, cc = reply_recipients(ticket, author=message.author)
     if not to:
         return None
@@ -241,6 +243,12 @@ def queue_reply(message: Message, *, now: datetime | None = None) -> OutboundEma
     message.email_message_id = email.message_id
     _send_soon([email.pk])
     return email
+
+
+def _in_live_chat(ticket: Ticket) -> bool:
+    from frontdesk.chat.models import ChatSession
+
+    return ChatSession.objects.filter(ticket=ticket).exclude(state="ended").exists()
 
 
 def _reply_text(message: Message, ticket: Ticket) -> str:

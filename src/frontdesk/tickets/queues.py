@@ -18,7 +18,7 @@ from frontdesk.accounts.models import User
 from frontdesk.core import clock
 from frontdesk.core.errors import NotFound
 from frontdesk.tickets.access import visible_to
-from frontdesk.tickets.choices import StatusCategory
+from frontdesk.tickets.choices import Channel, StatusCategory
 from frontdesk.tickets.models import TicketQuerySet
 
 COUNT_CAP = 1000
@@ -55,6 +55,11 @@ def _recently_solved(user: User) -> Q:
     return Q(status_category=StatusCategory.SOLVED, solved_at__gte=since)
 
 
+def _chats(user: User) -> Q:
+    # Live chats and chat requests still to be worked (docs/channels.md, "Live chat").
+    return Q(channel=Channel.CHAT, status_category__in=WORKABLE)
+
+
 def _due_soon(user: User) -> Q:
     # next_due_at is set only while an SLA clock runs, so solved tickets never match.
     return Q(next_due_at__lte=clock.now() + timedelta(hours=DUE_SOON_HOURS))
@@ -67,6 +72,7 @@ def _breached(user: User) -> Q:
 QUEUES: tuple[Queue, ...] = (
     Queue("mine", _("My open tickets"), _mine),
     Queue("unassigned", _("Unassigned"), _unassigned),
+    Queue("chats", _("Chats"), _chats, default_sort="created_at"),
     Queue("my-teams", _("My teams"), _my_teams),
     Queue("open", _("All open"), lambda user: Q(status_category__in=WORKABLE)),
     Queue("pending", _("Pending"), lambda user: Q(status_category=StatusCategory.PENDING)),
