@@ -10,7 +10,8 @@ A condition is plain JSON-able data, saved by the admin pages and accepted by th
 Fields are the `TicketFacts` names, `custom.<key>`, `event.kind`, `event.actor_role`,
 `event.changed` (the set of changed field names), `previous.<field>` (the value before the
 event; the current value when the field did not change), `hours_since.<event kind>`,
-`time_of_day` ("HH:MM") and `weekday` (0 is Monday). Each field has a kind, and the kind
+`time_of_day` ("HH:MM") and `weekday` (0 is Monday); `sentiment` is the tone of the
+message behind the event, -1 (angry) to +1 (happy). Each field has a kind, and the kind
 decides which operators apply (`OPERATORS_BY_KIND`). Text comparisons ignore case, and so do
 regular expressions (`(?-i:...)` makes part of one case-sensitive). A missing value (None, a
 custom field the ticket does not have, an event that never happened) matches no positive
@@ -102,6 +103,9 @@ class TicketFacts:
     category: str | None
     created_at: datetime
     updated_at: datetime
+    # The tone of `body` (VADER's compound score, -1 very negative .. +1 very positive), or
+    # None when there is no message text; `frontdesk.ai.sentiment`, docs/ai.md.
+    sentiment: float | None = None
 
     def __post_init__(self) -> None:
         if self.priority not in PRIORITY_NAMES:
@@ -236,6 +240,8 @@ _TICKET_FIELDS: Mapping[str, Kind] = {
     "category": Kind.TEXT,
     "created_at": Kind.MOMENT,
     "updated_at": Kind.MOMENT,
+    # A number compared with gt/gte/lt/lte, like hours (so it shares their operators).
+    "sentiment": Kind.HOURS,
 }
 _VOCABULARIES: Mapping[str, tuple[str, ...]] = {
     "channel": CHANNELS,
@@ -245,7 +251,7 @@ _VOCABULARIES: Mapping[str, tuple[str, ...]] = {
     "event.actor_role": ACTOR_ROLES,
 }
 # The timestamps change with every update, so "changed" would say nothing about them.
-_UNTRACKED = frozenset({"created_at", "updated_at"})
+_UNTRACKED = frozenset({"created_at", "updated_at", "sentiment"})
 
 
 @dataclass(frozen=True)

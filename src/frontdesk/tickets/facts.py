@@ -7,6 +7,7 @@ condition means the same wherever an admin writes it.
 from collections.abc import Iterable
 from datetime import datetime
 
+from frontdesk.ai.sentiment import score
 from frontdesk.automation.conditions import EventFacts, EventKind, TicketFacts
 from frontdesk.tickets.models import Ticket
 
@@ -38,6 +39,7 @@ def ticket_facts(
         category=ticket.category.slug if ticket.category else None,
         created_at=ticket.created_at,
         updated_at=ticket.updated_at,
+        sentiment=score(body).compound if body.strip() else None,
     )
 
 
