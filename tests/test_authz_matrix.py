@@ -126,6 +126,8 @@ RULE_READ    = row(401, 404, 404, 404, 404, 403, 403, 403, 403, 200, 403, 200, 4
 DECIDE       = row(401, 404, 404, 404, 404, 403, 404, 403, 200, 200, 403, 200, 401)
 # fmt: on
 ADMIN_WRITES = {k: 200 if v == 201 else v for k, v in ADMIN_CREATES.items()}
+# Reports: the same readers as SLA settings.
+REPORT_READ = SLA_READ
 ADMIN_DELETES = {k: 204 if v == 201 else v for k, v in ADMIN_CREATES.items()}
 TICKET_WORK_204 = {k: 204 if v == 200 else v for k, v in TICKET_WORK.items()}
 # Routing rules: supervisors and administrators read them and run the dry run (a POST, so it
@@ -331,6 +333,15 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/ai/settings"): RULE_READ,
     ("PUT", "/ai/settings/{field}"): ADMIN_WRITES,
     ("GET", "/ai/accuracy"): RULE_READ,
+    # Reports (docs/reports.md): supervisors and administrators read every report and
+    # export; agents get 403 (the numbers compare colleagues), customers 404.
+    ("GET", "/reports/overview"): REPORT_READ,
+    ("GET", "/reports/breakdown/{dimension}"): REPORT_READ,
+    ("GET", "/reports/agents"): REPORT_READ,
+    ("GET", "/reports/sla"): REPORT_READ,
+    ("GET", "/reports/forecast"): REPORT_READ,
+    ("GET", "/reports/tickets"): REPORT_READ,
+    ("GET", "/reports/tickets/incremental"): REPORT_READ,
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
 }
@@ -708,6 +719,7 @@ def default_params(w: World) -> dict[str, Any]:
         "approval_id": w.approval.pk,
         "approval_rule_id": w.approval.rule_id,
         "template_key": "acknowledgment",
+        "dimension": "team",
     }
 
 

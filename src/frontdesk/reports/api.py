@@ -65,20 +65,22 @@ def overview(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
 
 
 @router.get("/reports/breakdown/{dimension}", response={200: list[dict[str, Any]], **ERRORS})
-def breakdown(request: HttpRequest, dimension: str, filters: Query[ReportFilters]) -> Any:
+def list_report_breakdown(
+    request: HttpRequest, dimension: str, filters: Query[ReportFilters]
+) -> Any:
     """One row per team, agent, channel, priority, type, category or organization."""
     rows = queries.breakdown(actor(request), _filters(request), dimension)
     return _respond(request, f"by-{dimension}", rows)
 
 
 @router.get("/reports/agents", response={200: list[dict[str, Any]], **ERRORS})
-def agents(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
+def list_report_agents(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
     """Agent performance: assigned, solved, replies, median first response, CSAT."""
     return _respond(request, "agents", queries.agents(actor(request), _filters(request)))
 
 
 @router.get("/reports/sla", response={200: list[dict[str, Any]], **ERRORS})
-def sla(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
+def list_report_sla(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
     """SLA compliance per priority and target."""
     return _respond(request, "sla", queries.sla_by_priority(actor(request), _filters(request)))
 
@@ -110,7 +112,7 @@ class IncrementalOut(Schema):
 
 
 @router.get("/reports/tickets/incremental", response={200: IncrementalOut, **ERRORS})
-def incremental(
+def list_incremental_tickets(
     request: HttpRequest, cursor: str | None = None, start_time: str | None = None
 ) -> IncrementalOut:
     """Tickets changed since a point, oldest change first, 1000 a page. Start with
