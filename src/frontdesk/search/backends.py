@@ -1,14 +1,19 @@
 """The two full-text backends behind one interface: SQLite FTS5 and PostgreSQL.
 
-A backend turns free-text terms into (a) a condition on a ticket queryset and (b) a rank
-expression, both as SQL over the index structures created by migration 0001. `staff`
-decides which text may match: staff search everything, customers only the subject,
-keywords and public text (never `internal_text`).
+A backend turns free-text terms into (a) a condition on a ticket queryset (`matches`, used
+for negative terms) and (b) a ranked queryset (`ranked`): the matching tickets of a given
+queryset, annotated with `rank` (higher is better), in one SQL query over the index
+structures created by migration 0001. `staff` decides which text may match: staff search
+everything, customers only the subject, keywords and public text (never `internal_text`).
+
+Ranks are computed in one pass over the matches, never by a lookup per candidate row (a
+correlated FTS5 `MATCH ... AND rowid = ?` re-reads the term's whole doclist: 13 ms a row
+for a common word at 100k tickets).
 """
 
 import re
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, cast
 
 from django.db import connection
 from django.db.models import Exists, FloatField, OuterRef, Q
@@ -16,15 +21,20 @@ from django.db.models.expressions import RawSQL
 
 from frontdesk.search.models import SearchDocument
 from frontdesk.search.query import Term
-from frontdesk.tickets.models import Ticket
+from frontdesk.tickets.models import Ticket, TicketQuerySet
 
 TICKET_TABLE = Ticket._meta.db_table
+DOCUMENT_TABLE = SearchDocument._meta.db_table
+# PostgreSQL ranks the most recently updated matches only (see PostgresBackend.ranked).
+CANDIDATES = 1000
 
 
 class Backend(Protocol):
     def matches(self, terms: Sequence[Term], *, staff: bool) -> Q: ...
 
-    def rank(self, terms: Sequence[Term], *, staff: bool) -> RawSQL: ...
+    def ranked(
+        self, tickets: TicketQuerySet, terms: Sequence[Term], *, staff: bool
+    ) -> TicketQuerySet: ...
 
 
 def backend() -> Backend:
@@ -68,15 +78,27 @@ class SqliteBackend:
         ids = RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression])
         return Q(pk__in=ids)
 
-    def rank(self, terms: Sequence[Term], *, staff: bool) -> RawSQL:
+    def ranked(
+        self, tickets: TicketQuerySet, terms: Sequence[Term], *, staff: bool
+    ) -> TicketQuerySet:
+        """Every match among `tickets`, ranked by FTS5's bm25: one query, the FTS table
+        joined to the tickets (`search_fts.rowid` is the ticket id), so SQLite walks the
+        term's doclist once, computing bm25 as it goes, and looks each hit up in the
+        ticket table by primary key, where `tickets`' conditions (visibility, filters)
+        apply. 77k hits ("error" at 100k tickets) take about 0.15 s."""
         expression = self.expression(terms, staff=staff)
+        if not expression:
+            return tickets.none()
         # bm25 is lower for better matches; negated so that higher ranks first everywhere.
-        return RawSQL(  # noqa: S611 - our SQL; the expression is a parameter
-            f"(SELECT -bm25(search_fts, {self.WEIGHTS}) FROM search_fts "  # noqa: S608
-            f'WHERE search_fts MATCH %s AND rowid = "{TICKET_TABLE}"."id")',
-            [expression],
-            output_field=FloatField(),
+        rank = RawSQL(  # noqa: S611 - our SQL, no parameters
+            f"-bm25(search_fts, {self.WEIGHTS})", [], output_field=FloatField()
         )
+        joined = tickets.extra(  # noqa: S610 - our SQL; the MATCH expression is a parameter
+            tables=["search_fts"],
+            where=[f'search_fts.rowid = "{TICKET_TABLE}"."id"', "search_fts MATCH %s"],
+            params=[expression],
+        )
+        return cast(TicketQuerySet, joined.annotate(rank=rank))
 
 
 class PostgresBackend:
@@ -90,6 +112,13 @@ class PostgresBackend:
         f"(setweight(to_tsvector({CONFIG}, subject), 'A')"
         f" || setweight(to_tsvector({CONFIG}, keywords), 'B')"
         f" || setweight(to_tsvector({CONFIG}, public_text), 'B'))"
+    )
+    # The same, with the columns qualified (the ranked query also reads the ticket table,
+    # which has a `subject` too).
+    JOINED_PUBLIC_VECTOR = (
+        f"(setweight(to_tsvector({CONFIG}, {DOCUMENT_TABLE}.subject), 'A')"
+        f" || setweight(to_tsvector({CONFIG}, {DOCUMENT_TABLE}.keywords), 'B')"
+        f" || setweight(to_tsvector({CONFIG}, {DOCUMENT_TABLE}.public_text), 'B'))"
     )
     SHORT_TEXT = "(subject || ' ' || keywords)"
 
@@ -136,14 +165,30 @@ class PostgresBackend:
         )
         return Q(Exists(documents))
 
-    def rank(self, terms: Sequence[Term], *, staff: bool) -> RawSQL:
-        sql, params = self.tsquery(terms)
-        return RawSQL(  # noqa: S611 - our SQL; terms are parameters
-            f"(SELECT ts_rank({self._vector(staff=staff)}, {sql})::float8 FROM search_document d "  # noqa: S608
-            f'WHERE d.ticket_id = "{TICKET_TABLE}"."id")',
-            params,
-            output_field=FloatField(),
+    def ranked(
+        self, tickets: TicketQuerySet, terms: Sequence[Term], *, staff: bool
+    ) -> TicketQuerySet:
+        """The `CANDIDATES` most recently updated matches among `tickets` (the GIN index
+        finds the matches, the update-time index bounds them), ranked by `ts_rank` over the
+        stored vector, in one query: the candidates are a subquery, and the outer query
+        joins each of them to its document once. ts_rank reads (detoasts) each vector, so
+        ranking every match of a word found in half a million documents would take
+        seconds; the bound keeps a common word as cheap as a rare one."""
+        candidates = (
+            tickets.filter(self.matches(terms, staff=staff))
+            .order_by("-updated_at", "-pk")
+            .values("pk")[:CANDIDATES]
         )
+        sql, params = self.tsquery(terms)
+        vector = f"{DOCUMENT_TABLE}.vector" if staff else self.JOINED_PUBLIC_VECTOR
+        rank = RawSQL(  # noqa: S611 - our SQL; terms are parameters
+            f"ts_rank({vector}, {sql})::float8", params, output_field=FloatField()
+        )
+        joined = Ticket.objects.filter(pk__in=candidates).extra(  # noqa: S610
+            tables=[DOCUMENT_TABLE],
+            where=[f'{DOCUMENT_TABLE}.ticket_id = "{TICKET_TABLE}"."id"'],
+        )
+        return cast(TicketQuerySet, joined.annotate(rank=rank))
 
 
 def _like_escape(text: str) -> str:

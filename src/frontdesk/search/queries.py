@@ -2,9 +2,10 @@
 
 Filters become conditions on the ticket row (names of teams, people and organisations are
 resolved to ids first, from small tables); free text goes to the backend. With free text
-the results are ranked: among the `CANDIDATES` most recently updated matches, by relevance
-(so a word found in 200,000 tickets costs the same as one found in 200). Without free text
-they are ordered by last update. Pages are keyset pages either way.
+the results are ranked by relevance (`backends.py`: on SQLite every match, by FTS5's bm25;
+on PostgreSQL the `CANDIDATES` most recently updated matches, by ts_rank), in one query with
+the visibility gate and the filters. Without free text they are ordered by last update.
+Pages are keyset pages either way: on (rank, id) or (updated_at, id), both descending.
 """
 
 from dataclasses import dataclass
@@ -34,7 +35,6 @@ from frontdesk.tickets.models import (
     TicketTag,
 )
 
-CANDIDATES = 1000
 MAX_LIMIT = 100
 _COMPARE = {">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
 
@@ -67,11 +67,7 @@ def search(user: User, text: str, *, cursor: str | None = None, limit: int = 25)
         tickets = tickets.exclude(engine.matches([term], staff=staff))
     positive = query.positive_terms
     if positive:
-        tickets = tickets.filter(engine.matches(positive, staff=staff))
-        candidates = tickets.order_by("-updated_at", "-pk").values("pk")[:CANDIDATES]
-        ranked = Ticket.objects.filter(pk__in=candidates).annotate(
-            rank=engine.rank(positive, staff=staff)
-        )
+        ranked = engine.ranked(tickets, positive, staff=staff)
         rows, next_cursor = _page(ranked, "rank", cursor, limit)
     else:
         rows, next_cursor = _page(tickets, "updated_at", cursor, limit)
