@@ -34,7 +34,18 @@ from frontdesk.ai.models import FieldSetting, Prediction, TriageModel
 from frontdesk.api.root import api
 from frontdesk.approvals import actions as approval_actions
 from frontdesk.approvals.models import ApprovalRequest, ApprovalRule
+from frontdesk.csat.models import CsatSetting, Survey
 from frontdesk.customers.models import Membership, Organization
+from frontdesk.kb import actions as kb_actions
+from frontdesk.kb.models import (
+    Article,
+    ArticleFeedback,
+    ArticleFile,
+    ArticleRevision,
+    Deflection,
+    KbCategory,
+    KbSection,
+)
 from frontdesk.macros.models import Macro
 from frontdesk.mail.models import InboundMessage, Mailbox
 from frontdesk.notifications.models import Notification
@@ -168,6 +179,20 @@ AI_DECIDE  = row(401, 404, 404, 404, 404, 200, 404, 403, 200, 200, 403, 200, 401
 # fmt: on
 AI_DISMISS = {k: 204 if v == 200 else v for k, v in AI_DECIDE.items()}
 AI_TRAIN = {k: 202 if v == 201 else v for k, v in ADMIN_CREATES.items()}
+# The knowledge base (kb/access.py): everyone signed in reads the published articles they
+# may read; the case's article is internal, so customers get a 404 (drafts too, whatever
+# their visibility). Editors (agents, supervisors, administrators) write and see drafts;
+# light agents get a 403, customers a 404. Feedback is a reader's, on an article they read.
+# Reports (deflection, satisfaction) are SLA_READ's: supervisors and administrators.
+# fmt: off
+#                 anon bob  bea  gus  erin alic dave lena sam  carl ro   noad gone
+KB_FEEDBACK = row(401, 404, 404, 404, 404, 204, 204, 204, 204, 204, 403, 204, 401)
+KB_DRAFT    = row(401, 404, 404, 404, 404, 200, 200, 403, 200, 200, 200, 200, 401)
+KB_EDIT     = row(401, 404, 404, 404, 404, 200, 200, 403, 200, 200, 403, 200, 401)
+# Rating a solved ticket: its requester only; everyone else is told it has no survey.
+CSAT_RATE   = row(401, 200, 404, 404, 404, 404, 404, 404, 404, 404, 403, 404, 401)
+# fmt: on
+KB_CREATE = {k: 201 if v == 200 else v for k, v in KB_EDIT.items()}
 # POSTs that change nothing by design (a dry run).
 READ_ONLY_POSTS = frozenset({("POST", "/routing/rules/test"), ("POST", "/triggers/test")})
 READ_ONLY_POSTS |= {("POST", "/macros/{macro_id}/preview")}  # a preview
@@ -342,6 +367,24 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/reports/forecast"): REPORT_READ,
     ("GET", "/reports/tickets"): REPORT_READ,
     ("GET", "/reports/tickets/incremental"): REPORT_READ,
+    ("GET", "/kb/articles"): EVERYONE_READS,
+    ("POST", "/kb/articles"): KB_CREATE,
+    ("GET", "/kb/articles/{slug}"): STAFF_READS,
+    ("POST", "/kb/articles/{slug}/feedback"): KB_FEEDBACK,
+    ("GET", "/kb/drafts/{article_id}"): KB_DRAFT,
+    ("PUT", "/kb/drafts/{article_id}"): KB_EDIT,
+    ("POST", "/kb/drafts/{article_id}/publish"): KB_EDIT,
+    ("POST", "/kb/drafts/{article_id}/unpublish"): KB_EDIT,
+    ("GET", "/kb/drafts/{article_id}/revisions"): KB_DRAFT,
+    ("POST", "/kb/drafts/{article_id}/revisions/{number}/restore"): KB_EDIT,
+    ("GET", "/reports/deflection"): SLA_READ,
+    # Satisfaction: the report (supervisors, administrators), a ticket's survey (whoever
+    # sees the ticket), its rating (the requester) and the per-type switch (administrators).
+    ("GET", "/reports/csat"): SLA_READ,
+    ("GET", "/tickets/{number}/satisfaction"): TICKET_READ,
+    ("PUT", "/tickets/{number}/satisfaction"): CSAT_RATE,
+    ("GET", "/csat/settings"): RULE_READ,
+    ("PUT", "/csat/settings/{ticket_type}"): ADMIN_WRITES,
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
 }
@@ -564,7 +607,67 @@ _SUGGESTION = Call(
 )
 
 
+def _kb_section(desk: Desk) -> KbSection:
+    category = kb_actions.save_category(actor=desk.carol, name="Printing")
+    return kb_actions.save_section(actor=desk.carol, category_id=category.pk, name="Printers")
+
+
+def _kb_article(
+    desk: Desk, section: KbSection, title: str, visibility: str, *, publish: bool
+) -> Article:
+    data = kb_actions.ArticleInput(
+        title=title, body="Printer text.", section_id=section.pk, visibility=visibility
+    )
+    return kb_actions.save_article(actor=desk.carol, data=data, publish=publish)
+
+
+def _kb(w: World) -> None:
+    """A published internal article and a draft (of a public one)."""
+    section = _kb_section(w.desk)
+    _kb_article(w.desk, section, "Printer secrets", "internal", publish=True)
+    _kb_article(w.desk, section, "Printer recall", "public", publish=False)
+
+
+def _kb_id(title: str) -> int:
+    return Article.objects.get(title=title).pk
+
+
+def _kb_body(w: World) -> dict[str, Any]:
+    section = KbSection.objects.get(name="Printers").pk
+    return {"title": "Printer recall (2)", "body": "New text.", "section_id": section}
+
+
+_KB_INTERNAL = Call(
+    prepare=_kb, params=lambda w: {"slug": "printer-secrets"}, body=lambda w: {"helpful": True}
+)
+_KB_DRAFT = Call(
+    prepare=_kb, params=lambda w: {"article_id": _kb_id("Printer recall")}, body=_kb_body
+)
+
+
 CALLS: dict[tuple[str, str], Call] = {
+    ("GET", "/kb/articles"): Call(prepare=_kb),
+    ("POST", "/kb/articles"): Call(prepare=_kb, body=_kb_body),
+    ("GET", "/kb/articles/{slug}"): _KB_INTERNAL,
+    ("POST", "/kb/articles/{slug}/feedback"): _KB_INTERNAL,
+    ("GET", "/kb/drafts/{article_id}"): _KB_DRAFT,
+    ("PUT", "/kb/drafts/{article_id}"): _KB_DRAFT,
+    ("POST", "/kb/drafts/{article_id}/publish"): _KB_DRAFT,
+    ("POST", "/kb/drafts/{article_id}/unpublish"): Call(
+        prepare=_kb, params=lambda w: {"article_id": _kb_id("Printer secrets")}
+    ),
+    ("GET", "/kb/drafts/{article_id}/revisions"): _KB_DRAFT,
+    ("POST", "/kb/drafts/{article_id}/revisions/{number}/restore"): Call(
+        prepare=_kb, params=lambda w: {"article_id": _kb_id("Printer recall"), "number": 1}
+    ),
+    ("GET", "/reports/csat"): Call(prepare=_solve),
+    ("GET", "/tickets/{number}/satisfaction"): Call(prepare=_solve),
+    ("PUT", "/tickets/{number}/satisfaction"): Call(
+        prepare=_solve, body=lambda w: {"rating": "good", "comment": "Quick, thanks."}
+    ),
+    ("PUT", "/csat/settings/{ticket_type}"): Call(
+        params=lambda w: {"ticket_type": "incident"}, body=lambda w: {"enabled": False}
+    ),
     ("POST", "/ai/predictions/{prediction_id}/accept"): _SUGGESTION,
     ("POST", "/ai/predictions/{prediction_id}/dismiss"): _SUGGESTION,
     ("PUT", "/ai/settings/{field}"): Call(
@@ -849,6 +952,30 @@ def fingerprint() -> dict[str, Any]:
         "ai_models": TriageModel.objects.count(),
         "ai_settings": sorted(FieldSetting.objects.values_list("field", "mode", "threshold")),
         "ai_predictions": sorted(Prediction.objects.values_list("pk", "outcome")),
+        "kb_categories": sorted(KbCategory.objects.values_list("pk", "name")),
+        "kb_sections": sorted(KbSection.objects.values_list("pk", "name")),
+        "kb_articles": sorted(
+            Article.objects.values_list(
+                "pk",
+                "slug",
+                "state",
+                "visibility",
+                "title",
+                "body",
+                "published_title",
+                "view_count",
+                "helpful_count",
+                "unhelpful_count",
+            )
+        ),
+        "kb_revisions": sorted(ArticleRevision.objects.values_list("pk", "article_id", "number")),
+        "kb_feedback": sorted(ArticleFeedback.objects.values_list("pk", "helpful", "comment")),
+        "kb_files": ArticleFile.objects.count(),
+        "kb_deflections": Deflection.objects.count(),
+        "csat_settings": sorted(CsatSetting.objects.values_list("ticket_type", "enabled")),
+        "csat_surveys": sorted(
+            Survey.objects.values_list("pk", "rating", "comment", "first_rated_at")
+        ),
         "tokens": sorted(
             (pk, revoked is None)
             for pk, revoked in ApiToken.objects.values_list("pk", "revoked_at")
@@ -978,6 +1105,7 @@ def test_admin_only_routes_are_the_documented_ones():
         ("PUT", "/webhooks/{webhook_id}"),
         ("DELETE", "/webhooks/{webhook_id}"),
         ("POST", "/webhooks/{webhook_id}/test"),
+        ("PUT", "/csat/settings/{ticket_type}"),
         ("POST", "/outbox/{outbound_id}/retry"),
         ("POST", "/mail/mailboxes"),
         ("PUT", "/mail/mailboxes/{mailbox_id}"),
@@ -1022,6 +1150,40 @@ def test_a_customer_of_a_nonsharing_org_sees_only_their_own(desk, make_ticket, a
     numbers = {t["number"] for t in as_user(desk.gus).get("/api/v1/tickets").json()["items"]}
     assert own.number in numbers
     assert colleague.number not in numbers
+
+
+@pytest.mark.parametrize("persona", VISIBILITY_CASES)
+def test_kb_articles_exist_only_for_their_readers(persona, desk):
+    """Listing, searching, reading and rating agree: customers read the public and
+    customers-only published articles, staff every published one; drafts and unpublished
+    articles exist for nobody here (editors use /kb/drafts)."""
+    section = _kb_section(desk)
+    made = {
+        name: _kb_article(desk, section, f"Printer {name}", visibility, publish=publish)
+        for name, visibility, publish in (
+            ("public", "public", True),
+            ("customers", "customers", True),
+            ("internal", "internal", True),
+            ("draft", "public", False),
+            ("withdrawn", "public", True),
+        )
+    }
+    kb_actions.unpublish_article(actor=desk.carol, article_id=made["withdrawn"].pk)
+    staff = getattr(desk, persona.user).is_staff
+    readable = {"public", "customers"} | ({"internal"} if staff else set())
+    client = client_for(persona, desk)
+    listed = {a["slug"] for a in client.get("/api/v1/kb/articles").json()}
+    searched = {a["slug"] for a in client.get("/api/v1/kb/articles?q=printer").json()}
+    assert listed == searched == {made[name].slug for name in readable}
+    for name, article in made.items():
+        status = client.get(f"/api/v1/kb/articles/{article.slug}").status_code
+        assert status == (200 if name in readable else 404), name
+        rated = send(client, "POST", f"/kb/articles/{article.slug}/feedback", {"helpful": True})
+        if "write" not in persona.scopes:
+            assert rated.status_code == 403, name
+        else:
+            assert rated.status_code == (204 if name in readable else 404), name
+    assert ArticleFeedback.objects.filter(article__state="draft").count() == 0
 
 
 def test_a_deactivated_users_session_is_refused(desk, make_ticket):

@@ -8,7 +8,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from frontdesk.accounts.access import require_admin
+from frontdesk.accounts.access import require_admin, require_staff
 from frontdesk.api.auth import actor, admin_actor
 from frontdesk.api.schemas import ERRORS
 from frontdesk.core import clock
@@ -75,7 +75,9 @@ def rate_ticket(request: HttpRequest, number: int, payload: RatingIn) -> SurveyO
 @router.get("/csat/settings", response={200: list[CsatSettingOut], **ERRORS})
 def list_settings(request: HttpRequest) -> list[CsatSettingOut]:
     """Whether each ticket type gets a survey (administrators; no admin scope needed)."""
-    require_admin(actor(request))
+    user = actor(request)
+    require_staff(user)  # customers: 404, as for the other settings
+    require_admin(user)
     rows = dict(CsatSetting.objects.values_list("ticket_type", "enabled"))
     return [CsatSettingOut(ticket_type=t, enabled=rows.get(t, True)) for t in TicketType.values]
 

@@ -151,3 +151,20 @@ def test_figures_and_api(desk: Any, make_ticket: Any, as_user: Any) -> None:
         .status_code
         == 404
     )
+
+
+def test_settings_api_for_administrators(desk: Any, as_user: Any) -> None:
+    """The per-type switch: administrators; other staff 403, customers 404 (as for the
+    other settings, nothing is there for them)."""
+    listed = as_user(desk.carol).get("/api/v1/csat/settings")
+    assert {row["ticket_type"] for row in listed.json()} >= {"incident", "question"}
+    assert as_user(desk.sam).get("/api/v1/csat/settings").status_code == 403
+    assert as_user(desk.bob).get("/api/v1/csat/settings").status_code == 404
+    url = "/api/v1/csat/settings/incident"
+    body = {"enabled": False}
+    assert as_user(desk.bob).put(url, body, content_type="application/json").status_code == 403
+    assert as_user(desk.carol).put(url, body, content_type="application/json").json() == {
+        "ticket_type": "incident",
+        "enabled": False,
+    }
+    assert CsatSetting.objects.get(ticket_type="incident").enabled is False
