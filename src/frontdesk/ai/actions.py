@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max, OuterRef, Subquery
 
 from frontdesk.accounts.models import Team, User
 from frontdesk.ai import similar, store, triage
@@ -445,13 +445,26 @@ def score_messages(messages: Iterable[Message]) -> list[MessageSentiment]:
     return rows
 
 
+LOOKBACK_IDS = 1_000  # rows committed out of id order behind the newest scored message
+
+
 def score_new_messages(*, batch: int = 2_000) -> int:
-    """The scheduler's job: customers' public messages without a score, newest first."""
-    scored = MessageSentiment.objects.filter(message_id=OuterRef("pk"))
+    """The scheduler's job: customers' messages without a score, oldest first, from just
+    behind the newest scored one, so each run reads a bounded slice of the table however
+    large it is. (A message the job never reached is scored when its ticket is shown.)"""
+    newest = MessageSentiment.objects.aggregate(newest=Max("message_id"))["newest"] or 0
     pending = list(
-        Message.objects.filter(kind=MessageKind.REPLY, author__role="customer")
-        .exclude(pk__in=scored.values("message_id"))
-        .order_by("-pk")
+        Message.objects.filter(
+            kind=MessageKind.REPLY,
+            author__role="customer",
+            pk__gt=max(0, newest - LOOKBACK_IDS),
+        )
+        .exclude(
+            pk__in=MessageSentiment.objects.filter(message_id__gt=newest - LOOKBACK_IDS).values(
+                "message_id"
+            )
+        )
+        .order_by("pk")
         .only("pk", "ticket_id", "body_text")[:batch]
     )
     return len(score_messages(pending))

@@ -25,7 +25,14 @@ def train_on_demand(actor_id: int) -> int:
 @every(seconds=3600)
 @task()
 def settle_predictions() -> int:
-    return actions.settle_predictions()
+    """Settle in batches until nothing is left (at most 100 batches per run)."""
+    total = 0
+    for _ in range(100):
+        settled = actions.settle_predictions()
+        total += settled
+        if settled < 2_000:
+            break
+    return total
 
 
 @every(seconds=60)
