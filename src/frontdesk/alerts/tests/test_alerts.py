@@ -312,3 +312,17 @@ def test_command_creates_a_source_and_prints_the_token(desk: Desk, capsys: Any) 
     token = capsys.readouterr().out.strip()
     assert token.startswith("fda_")
     assert post(token, alertmanager()).status_code == 200
+
+
+def test_query_budgets(source_token: str, django_assert_max_num_queries: Any) -> None:
+    """A repeat of a known alert and a refused request stay cheap whatever the history."""
+    post(source_token, alertmanager())
+    with django_assert_max_num_queries(2):
+        assert post("fda_wrong", alertmanager()).status_code == 401
+    # 8 statements and 6 savepoint commands: the source, the locked alert, the note
+    # (gate, message, ticket, event), the alert's counters.
+    with django_assert_max_num_queries(14):
+        assert post(source_token, alertmanager()).json()["results"][0]["result"] in (
+            "noted",
+            "counted",
+        )

@@ -284,3 +284,27 @@ def test_the_chats_view_lists_chat_tickets(widget: ChatWidget, desk: Desk) -> No
     listing = client.get("/desk/views/chats/")
     assert listing.status_code == 200
     assert Ticket.objects.get().subject in listing.content.decode()
+
+
+def test_query_budgets(widget: ChatWidget, desk: Desk, django_assert_max_num_queries: Any) -> None:
+    """Polling and the agents' page do not grow with the conversation or the chats."""
+    tokens = [start(widget, f"v{i}@example.net", f"hello {i}") for i in range(3)]
+    for i in range(5):
+        call(widget, "messages", {"text": f"more {i}"}, token=tokens[0])
+    with django_assert_max_num_queries(3):
+        assert call(widget, "messages", token=tokens[0], method="get").status_code == 200
+    with django_assert_max_num_queries(1):
+        assert (
+            call(widget, "config", origin="https://evil.example.org", method="get").status_code
+            == 403
+        )
+    client = Client()
+    client.force_login(desk.alice)
+    client.get("/desk/chats/")
+    with django_assert_max_num_queries(30) as captured:
+        assert client.get("/desk/chats/").status_code == 200
+    few = len(captured.captured_queries)
+    for i in range(3, 8):
+        start(widget, f"v{i}@example.net", f"hello {i}")
+    with django_assert_max_num_queries(few):
+        client.get("/desk/chats/")

@@ -243,3 +243,10 @@ def test_command(desk: Desk, capsys: Any) -> None:
     secret = capsys.readouterr().out.strip()
     assert secret.startswith("fdi_")
     assert post(secret, {"subject": "s", "body": "b"}).status_code == 201
+
+
+def test_query_budgets(token: str, django_assert_max_num_queries: Any) -> None:
+    with django_assert_max_num_queries(2):
+        assert post("fdi_wrong", form_post()).status_code == 401
+    with django_assert_max_num_queries(2):
+        assert post(token, {"form": {}}).status_code == 422

@@ -178,3 +178,13 @@ def test_the_lookup_shows_only_tickets_the_agent_sees(desk: Desk, make_ticket: A
     assert f"#{ticket.number}" in seen.content.decode()
     hidden = signed_in(desk.dave).get("/desk/calls/caller/", {"number": "5550100"})
     assert f"#{ticket.number}" not in hidden.content.decode()
+
+
+def test_query_budgets(desk: Desk, make_ticket: Any, django_assert_max_num_queries: Any) -> None:
+    ticket = make_ticket()
+    log_call(actor=desk.alice, direction="inbound", number="5550100", ticket_number=ticket.number)
+    for _ in range(5):
+        make_ticket()
+    client = signed_in(desk.alice)
+    with django_assert_max_num_queries(6):
+        assert client.get("/desk/calls/caller/", {"number": "5550100"}).status_code == 200
