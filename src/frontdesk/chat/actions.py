@@ -240,9 +240,23 @@ def visitor_file(
 
 
 def typing(*, session: ChatSession, who: str) -> None:
+    """Tell the other side someone is typing: the visitor's stream, and for a visitor the
+    ticket page too, as the workspace's own "replying" presence."""
     key = f"chat:typing:{session.pk}:{who}"
     if cache.add(key, 1, timeout=TYPING_EVERY_SECONDS):
         live.publish(session_topic(session.pk), {"kind": "typing", "who": who})
+        if who == "visitor":
+            visitor = session.visitor
+            live.publish(
+                f"ticket:{session.ticket.number}",
+                {
+                    "kind": "presence",
+                    "user_id": visitor.pk,
+                    "name": visitor.name or visitor.email,
+                    "state": "replying",
+                    "ttl": TYPING_EVERY_SECONDS * 3,
+                },
+            )
 
 
 def accept_chat(*, actor: User, number: int, now: datetime | None = None) -> ChatSession:

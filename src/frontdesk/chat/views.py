@@ -251,7 +251,11 @@ def _frames(
                 yield _frame(str(kind), {k: v for k, v in got.data.items() if k != "kind"})
                 if kind == "ended":
                     return
-            elif kind == "presence" and got.data.get("state") == "replying":
+            elif kind == "presence":
+                if got.data.get("state") != "replying":
+                    continue
+                if got.data.get("user_id") == session.visitor_id:
+                    continue  # the visitor's own typing, shown to agents
                 yield _frame("typing", {"who": "agent"})
             else:
                 for message in actions.public_messages(session.ticket, last):

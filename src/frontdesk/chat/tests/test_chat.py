@@ -246,7 +246,19 @@ def test_typing_is_published_and_throttled(widget: ChatWidget, monkeypatch: Any)
     assert call(widget, "typing", token=token).status_code == 204
     assert call(widget, "typing", token=token).status_code == 204
     session = ChatSession.objects.get()
-    assert published == [(f"chat:{session.pk}", {"kind": "typing", "who": "visitor"})]
+    assert published == [
+        (f"chat:{session.pk}", {"kind": "typing", "who": "visitor"}),
+        (
+            f"ticket:{session.ticket.number}",
+            {
+                "kind": "presence",
+                "user_id": session.visitor_id,
+                "name": "Vic",
+                "state": "replying",
+                "ttl": 6,
+            },
+        ),
+    ]
 
 
 def test_the_stream_sends_the_conversation(widget: ChatWidget, settings: Any) -> None:
@@ -308,3 +320,11 @@ def test_query_budgets(widget: ChatWidget, desk: Desk, django_assert_max_num_que
         start(widget, f"v{i}@example.net", f"hello {i}")
     with django_assert_max_num_queries(few):
         client.get("/desk/chats/")
+
+
+def test_command_creates_a_widget(desk: Desk, capsys: Any) -> None:
+    from django.core.management import call_command
+
+    call_command("chatwidget", "create", "--name", "Docs", "--origins", SITE)
+    key = capsys.readouterr().out.strip()
+    assert ChatWidget.objects.get(key=key).origins() == {SITE}
