@@ -201,6 +201,8 @@ READ_ONLY_POSTS |= {("POST", "/macros/{macro_id}/preview")}  # a preview
 #           anon bob  bea  gus  erin alic dave lena sam  carl ro   noad gone
 MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/tickets"): EVERYONE_READS,
+    # Search answers everyone signed in, each within what they may see (tests in search/).
+    ("GET", "/search"): EVERYONE_READS,
     ("POST", "/tickets"):
         row(401, 201, 201, 201, 201, 201, 201, 403, 201, 201, 403, 201, 401),
     ("GET", "/tickets/{number}"): TICKET_READ,
