@@ -77,8 +77,8 @@ def run_forever(poll_seconds: float = 5.0, stop: threading.Event | None = None) 
     import frontdesk.reports.tasks
     import frontdesk.routing.tasks
     import frontdesk.search.tasks
-    import frontdesk.slack.tasks
     import frontdesk.sla.tasks
+    import frontdesk.slack.tasks
     import frontdesk.tickets.tasks
     import frontdesk.triggers.tasks
     import frontdesk.webhooks.tasks  # noqa: F401
