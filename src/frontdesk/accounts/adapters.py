@@ -1,6 +1,6 @@
 """django-allauth adapters: where Frontdesk departs from allauth's defaults."""
 
-from typing import Any
+from typing import Any, override
 
 from allauth.account.adapter import DefaultAccountAdapter  # type: ignore[import-untyped, unused-ignore]
 from django.conf import settings
@@ -19,6 +19,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(settings.FRONTDESK_PORTAL_SIGNUP)
 
+    @override  # allauth's signature, which passes `commit` positionally
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         user = super().save_user(request, user, form, commit=False)
         user.role = Role.CUSTOMER

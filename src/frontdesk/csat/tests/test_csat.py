@@ -66,9 +66,11 @@ def test_solving_sends_one_survey_and_the_link_records_only_on_post(
     survey.refresh_from_db()
     assert (survey.rating, survey.comment) == ("bad", "Slow")
     # Changeable for a week after the first rating, not after.
-    actions.rate(survey, "good", now=survey.first_rated_at + timedelta(days=6))
+    first_rated_at = survey.first_rated_at
+    assert first_rated_at is not None
+    actions.rate(survey, "good", now=first_rated_at + timedelta(days=6))
     with pytest.raises(Exception, match="closed"):
-        actions.rate(survey, "bad", now=survey.first_rated_at + timedelta(days=8))
+        actions.rate(survey, "bad", now=first_rated_at + timedelta(days=8))
     assert Client().get("/csat/cs_nope/").status_code == 404
 
 
