@@ -156,7 +156,19 @@ def _row(ticket: Ticket, m: Metrics, now: datetime) -> tuple[TicketMetrics, list
         sla_resolution=m.sla_resolution,
     )
     periods = [
-        ActivePeriod(ticket_id=ticket.pk, started_at=start, ended_at=end)
+        ActivePeriod(
+            ticket_id=ticket.pk,
+            started_at=start,
+            ended_at=end,
+            created_at=ticket.created_at,
+            channel=ticket.channel,
+            type=ticket.type,
+            priority=ticket.priority,
+            team_id=ticket.team_id,
+            assignee_id=ticket.assignee_id,
+            category_id=ticket.category_id,
+            organization_id=ticket.organization_id,
+        )
         for start, end in m.active_periods
     ]
     return row, periods

@@ -84,6 +84,11 @@ class TicketMetrics(models.Model):
             models.Index(fields=["team", "created_at"], name="metrics_team_created"),
             models.Index(fields=["assignee", "created_at"], name="metrics_assignee_created"),
             models.Index(fields=["solver", "solved_at"], name="metrics_solver"),
+            models.Index(
+                fields=["first_reopened_at"],
+                condition=Q(first_reopened_at__isnull=False),
+                name="metrics_reopened",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -99,6 +104,28 @@ class ActivePeriod(models.Model):
     )
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+    # The ticket's creation and slices (copies of its metric row's), so the backlog is
+    # filtered and aged without a join.
+    created_at = models.DateTimeField(null=True, blank=True)
+    channel = models.CharField(max_length=10, blank=True, default="")
+    type = models.CharField(max_length=20, blank=True, default="")
+    priority = models.PositiveSmallIntegerField(default=0)
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    category = models.ForeignKey(
+        "tickets.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "customers.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         db_table = "reports_active_period"
@@ -107,6 +134,9 @@ class ActivePeriod(models.Model):
             models.Index(fields=["started_at"], name="active_period_start"),
             models.Index(
                 fields=["ended_at"], condition=Q(ended_at__isnull=False), name="active_period_end"
+            ),
+            models.Index(
+                fields=["started_at"], condition=Q(ended_at__isnull=True), name="active_period_open"
             ),
         ]
 
