@@ -3,6 +3,7 @@ after random sequences of ticket actions (replies from agents and customers, not
 changes including solving, pending and reopening, reassignment, priority changes), with
 the after-commit rebuild running as it does for requests."""
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -102,14 +103,15 @@ def test_kept_rows_equal_recomputation(
                 actor=actor, origin=ORIGIN, number=number, body="Hi", status=status, now=when
             )
 
-        write = {
+        def note(when: Any = at, number: int = number) -> Any:
+            return add_note(actor=desk.alice, origin=ORIGIN, number=number, body="Note", now=when)
+
+        write: Callable[[], Any] = {
             "agent_reply": lambda: reply(desk.alice),
             "agent_reply_solve": lambda: reply(desk.alice, "solved"),
             "agent_reply_pending": lambda: reply(desk.alice, "pending"),
             "customer_reply": lambda: reply(desk.bob),
-            "note": lambda when=at, number=number: add_note(
-                actor=desk.alice, origin=ORIGIN, number=number, body="Note", now=when
-            ),
+            "note": lambda: note(),
             "solve": lambda: change({"status": "solved"}),
             "reopen": lambda: change({"status": "open"}),
             "hold": lambda: change({"status": "on-hold"}),
