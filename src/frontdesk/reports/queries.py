@@ -29,6 +29,7 @@ from django.db.models.functions import Extract, TruncDate
 from frontdesk.accounts.access import team_ids
 from frontdesk.accounts.choices import Role
 from frontdesk.accounts.models import Team, User
+from frontdesk.core import clock
 from frontdesk.core.errors import Invalid
 from frontdesk.reports.access import require_report_reader
 from frontdesk.reports.models import ActivePeriod, TicketMetrics
@@ -411,9 +412,23 @@ def csat(rows: QuerySet[TicketMetrics], filters: Filters) -> dict[str, Any]:
 
 
 def deflection(filters: Filters) -> dict[str, Any]:
-    """Deflection needs the knowledge base's record of article views that ended without a
-    ticket; until that exists the slot says so (docs/metrics.md)."""
-    return {"available": False, "deflected": 0, "attempts": 0, "rate": None}
+    """Requests the knowledge base's suggestions deflected, by visit (`kb.reports`): a visit
+    shown suggestions in the range that submitted no ticket within a day is deflected; the
+    rate is deflected / (deflected + submitted). Only the date range applies (there is no
+    ticket to slice)."""
+    if not apps.is_installed("frontdesk.kb"):
+        return {"available": False, "deflected": 0, "attempts": 0, "pending": 0, "rate": None}
+    from frontdesk.kb.reports import deflection_figures
+
+    figures = deflection_figures(filters.since, filters.until, now=clock.now())
+    attempts = figures.deflected + figures.submitted
+    return {
+        "available": True,
+        "deflected": figures.deflected,
+        "attempts": attempts,
+        "pending": figures.pending,
+        "rate": rate(figures.deflected, attempts),
+    }
 
 
 def overview(user: User, filters: Filters) -> dict[str, Any]:

@@ -104,3 +104,20 @@ def test_forecast_endpoint_and_model(desk: Any) -> None:
     short = forecast([3, 4])
     assert short.method == "mean"
     assert short.values[0] == 3.5
+
+
+def test_overview_deflection_from_the_knowledge_base(desk: Any) -> None:
+    from frontdesk.kb.models import Deflection
+
+    two_days_ago = datetime.now(tz=UTC) - timedelta(days=2)
+    Deflection.objects.create(visit="v1", query="printer", shown_at=two_days_ago)
+    Deflection.objects.create(visit="v2", query="vpn", shown_at=two_days_ago)
+    body = token_client(desk.sam).get("/api/v1/reports/overview").json()
+    # Two visits shown suggestions, settled (over a day old), neither submitted a ticket.
+    assert body["deflection"] == {
+        "available": True,
+        "deflected": 2,
+        "attempts": 2,
+        "pending": 0,
+        "rate": 100.0,
+    }

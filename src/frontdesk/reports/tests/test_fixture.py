@@ -255,7 +255,14 @@ def test_overview(scripted: dict[str, Any]) -> None:
     assert (sla["resolution"]["achieved"], sla["resolution"]["active"]) == (4, 1)
     assert sla["resolution"]["compliance"] == 100.0
     assert sla["periodic_update"]["compliance"] is None  # no ticket has that target
-    assert report["deflection"]["available"] is False
+    # No request form was used: no deflection attempts, no rate.
+    assert report["deflection"] == {
+        "available": True,
+        "deflected": 0,
+        "attempts": 0,
+        "pending": 0,
+        "rate": None,
+    }
 
 
 def test_breakdowns_and_agents(scripted: dict[str, Any]) -> None:
