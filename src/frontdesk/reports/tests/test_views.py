@@ -88,3 +88,16 @@ def test_scheduled_report_is_emailed_once_a_day(desk: Any, make_ticket: Any) -> 
         {"name": "To an agent", "page": "overview", "recipients": [desk.alice.pk]},
     )
     assert refused.status_code == 422
+
+
+def test_ticket_views_link_their_export_for_report_readers(desk: Any, make_ticket: Any) -> None:
+    make_ticket(subject="=SUM(1)")
+    html = signed_in(desk.sam).get("/desk/views/open/").content.decode()
+    assert "/api/v1/reports/tickets?view=open&amp;format=csv" in html
+    export = signed_in(desk.sam).get("/api/v1/reports/tickets?view=open&format=csv")
+    assert export.status_code == 200
+    assert "'=SUM(1)" in export.content.decode()
+    assert (
+        "/api/v1/reports/tickets"
+        not in signed_in(desk.alice).get("/desk/views/open/").content.decode()
+    )
