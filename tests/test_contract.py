@@ -147,6 +147,10 @@ def run_schemathesis(base: str, token: str, report_dir: Path) -> None:
             "content_type_conformance,response_schema_conformance",
             "--max-examples",
             EXAMPLES,
+            # Raw MIME (message/rfc822) cannot be generated from a schema; the mail tests
+            # post real messages, hostile ones included, to this endpoint.
+            "--exclude-name",
+            "POST /api/v1/mail/inbound",
             "--seed",
             "1",
             "--generation-deterministic",
