@@ -25,6 +25,11 @@ PASSWORDS = {"alice": "pw-alice", "sam": "pw-sam", "carol": "pw-carol", "dave": 
 # tests make there are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Assertions wait as long as actions do (10 s) unless a test states its own bound (the
+# 2-second live-update checks do): the test server handles one request at a time on a
+# shared in-memory database, and a busy CI machine made 5-second waits miss now and then.
+EXPECT_TIMEOUT_MS = 10_000
+
 
 def _missing() -> str | None:
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
@@ -81,7 +86,10 @@ def open_page(browser: Any, live_server: Any, desk: Desk) -> Iterator[Callable[.
         context = browser.new_context(
             base_url=live_server.url, viewport={"width": width, "height": height}
         )
+        from playwright.sync_api import expect
+
         context.set_default_timeout(10_000)
+        expect.set_options(timeout=EXPECT_TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
         errors: list[str] = []
