@@ -158,6 +158,26 @@ def _new_email(*, now: datetime, from_address: str, **fields: object) -> Outboun
     )
 
 
+def _worded_email(
+    wording: Wording,
+    values: Mapping[str, str],
+    *,
+    now: datetime,
+    from_address: str,
+    **fields: object,
+) -> OutboundEmail:
+    """An unsaved mail whose subject and text and HTML bodies come from `wording`."""
+    body = render(wording.body, values)
+    return _new_email(
+        now=now,
+        from_address=from_address,
+        subject=render_subject(wording.subject, values),
+        body_text=body,
+        body_html=text_to_mail_html(body),
+        **fields,
+    )
+
+
 def _send_soon(email_ids: Iterable[int]) -> None:
     """After commit, hand the new mail to a worker at once (the periodic sender also finds
     it, so a lost enqueue only delays it)."""
@@ -301,8 +321,9 @@ def acknowledge_new_ticket(
     answered = str(getattr(inbound, "message_id", "") or "")
     wording = wordings([ACKNOWLEDGMENT])[ACKNOWLEDGMENT]
     values = ticket_values(ticket, requester=requester, agent=None, recipient=requester)
-    body = render(wording.body, values)
-    email = _new_email(
+    email = _worded_email(
+        wording,
+        values,
         now=now,
         from_address=from_address,
         kind=OutboundKind.ACKNOWLEDGMENT,
@@ -310,9 +331,6 @@ def acknowledge_new_ticket(
         mailbox=mailbox,
         from_header=from_header,
         to=[requester.email],
-        subject=render_subject(wording.subject, values),
-        body_text=body,
-        body_html=text_to_mail_html(body),
         in_reply_to=answered,
         references=answered,
         reply_to=reply_address(from_address, ticket.number),
@@ -351,9 +369,10 @@ def queue_email(
     for address in addresses:
         person = people.get(address)
         values = ticket_values(ticket, requester=ticket.requester, agent=None, recipient=person)
-        body = render(chosen.body, values)
         emails.append(
-            _new_email(
+            _worded_email(
+                chosen,
+                values,
                 now=now,
                 from_address=from_address,
                 kind=OutboundKind.NOTIFICATION,
@@ -361,9 +380,6 @@ def queue_email(
                 mailbox=mailbox,
                 from_header=from_header,
                 to=[address],
-                subject=render_subject(chosen.subject, values),
-                body_text=body,
-                body_html=text_to_mail_html(body),
                 in_reply_to=ids[-1] if ids else "",
                 references=references_header(ids),
                 reply_to=reply_address(from_address, ticket.number),
@@ -397,9 +413,10 @@ def queue_approval_request(
     for person in by_email:
         values = ticket_values(ticket, requester=ticket.requester, agent=None, recipient=person)
         values["approval.url"] = base + links[person]
-        body = render(wording.body, values)
         emails.append(
-            _new_email(
+            _worded_email(
+                wording,
+                values,
                 now=now,
                 from_address=from_address,
                 kind=OutboundKind.APPROVAL,
@@ -408,9 +425,6 @@ def queue_approval_request(
                 mailbox=mailbox,
                 from_header=from_header,
                 to=[person.email],
-                subject=render_subject(wording.subject, values),
-                body_text=body,
-                body_html=text_to_mail_html(body),
                 auto_submitted=AutoSubmitted.AUTO_GENERATED,
             )
         )
